@@ -1,0 +1,1 @@
+"""Disk and mount health: parsers (pure functions) and the per-host probe."""

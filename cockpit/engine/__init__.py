@@ -1,0 +1,1 @@
+"""The engine: fleet state, sweeps that fill it, and the gate in front of actions."""

@@ -1,0 +1,1 @@
+"""Transports to the fleet: SSH (asyncssh), MySQL (aiomysql) and DNS (dnspython)."""
