@@ -76,7 +76,8 @@ def _from_ini(path: Path, text: str) -> list[AnsibleHost]:
             for p in parts[1:]:
                 k, sep, v = p.partition("=")
                 if not sep:
-                    raise InventoryError(str(path), f"[{section}] {name}", "expected key=value host variables", p, line=lineno)
+                    raise InventoryError(str(path), f"[{section}] {name}", "expected key=value host variables",
+                                         p, line=lineno)
                 hvars[k] = v
             h = hosts.setdefault(name, AnsibleHost(name))
             h.vars.update(hvars)

@@ -13,9 +13,9 @@ def _servers(t: Table, key: str) -> tuple[NameServer, ...]:
     seen: set[str] = set()
     for st in t.tables(key):
         ns = NameServer(
-            name=st.str("name", pattern=NAME_RE, what="a server name"),
+            name=st.text("name", pattern=NAME_RE, what="a server name"),
             address=st.ip("address"),
-            port=st.int("port", 53, lo=1, hi=65535),
+            port=st.integer("port", 53, lo=1, hi=65535),
         )
         st.finish()
         if ns.name in seen:
@@ -28,7 +28,7 @@ def _servers(t: Table, key: str) -> tuple[NameServer, ...]:
 def read_dns(t: Table | None) -> Dns | None:
     if t is None:
         return None
-    zone = t.str("zone", what="a DNS zone name")
+    zone = t.text("zone", what="a DNS zone name")
     if not is_hostname(zone):
         raise t.error("zone", "expected a valid DNS zone name", zone)
     update = None
@@ -36,9 +36,9 @@ def read_dns(t: Table | None) -> Dns | None:
     if ut is not None:
         update = DnsUpdate(
             server=ut.ip("server"),
-            port=ut.int("port", 53, lo=1, hi=65535),
-            key_name=ut.str("key_name", "cockpit-key"),
-            key_secret_env=ut.str("key_secret_env", "COCKPIT_TSIG_SECRET",
+            port=ut.integer("port", 53, lo=1, hi=65535),
+            key_name=ut.text("key_name", "cockpit-key"),
+            key_secret_env=ut.text("key_secret_env", "COCKPIT_TSIG_SECRET",
                                   what="an environment variable name"),
             algorithm=ut.choice("algorithm", ALGORITHMS, "hmac-sha256"),
         )
@@ -48,7 +48,7 @@ def read_dns(t: Table | None) -> Dns | None:
         nameservers=_servers(t, "nameservers"),
         resolvers=_servers(t, "resolvers"),
         timeout=t.number("timeout", 2.0, positive=True, hi=60),
-        concurrency=t.int("concurrency", 256, lo=1, hi=10000),
+        concurrency=t.integer("concurrency", 256, lo=1, hi=10000),
         refresh=t.number("refresh", 10.0, lo=0.5),
         update=update,
     )

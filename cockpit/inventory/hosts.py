@@ -21,24 +21,24 @@ def read_defaults(t: Table | None) -> Defaults:
     if t is None:
         return Defaults()
     d = Defaults(
-        ssh_user=t.str("ssh_user", None),
-        ssh_port=t.int("ssh_port", None, lo=1, hi=65535),
-        identity_file=t.str("identity_file", None),
-        known_hosts=t.str("known_hosts", None),
+        ssh_user=t.text("ssh_user", None),
+        ssh_port=t.integer("ssh_port", None, lo=1, hi=65535),
+        identity_file=t.text("identity_file", None),
+        known_hosts=t.text("known_hosts", None),
         connect_timeout=t.number("connect_timeout", 5.0, positive=True, hi=600),
         command_timeout=t.number("command_timeout", 10.0, positive=True, hi=3600),
         refresh=t.number("refresh", 5.0, lo=0.5, hi=3600),
         thresholds=read_thresholds(t, Thresholds()),
-        max_output_bytes=t.int("max_output_bytes", 8 * 1024 * 1024, lo=4096),
-        connect_concurrency=t.int("connect_concurrency", 32, lo=1, hi=4096),
+        max_output_bytes=t.integer("max_output_bytes", 8 * 1024 * 1024, lo=4096),
+        connect_concurrency=t.integer("connect_concurrency", 32, lo=1, hi=4096),
     )
     t.finish()
     return d
 
 
 def read_host(t: Table, d: Defaults) -> Host:
-    name = t.str("name", pattern=NAME_RE, what="a host name (letters, digits, . _ -)")
-    address = t.str("address", what="a host name or IP address")
+    name = t.text("name", pattern=NAME_RE, what="a host name (letters, digits, . _ -)")
+    address = t.text("address", what="a host name or IP address")
     if not is_hostname(address):
         try:
             import ipaddress
@@ -65,10 +65,10 @@ def read_host(t: Table, d: Defaults) -> Host:
         role=t.choice("role", ROLES, "primary"),
         public_ip=t.ip("public_ip", None, version=4),
         public_ipv6=t.ip("public_ipv6", None, version=6),
-        ssh_user=t.str("ssh_user", d.ssh_user),
-        ssh_port=t.int("ssh_port", d.ssh_port, lo=1, hi=65535),
-        identity_file=t.str("identity_file", d.identity_file),
-        known_hosts=t.str("known_hosts", d.known_hosts),
+        ssh_user=t.text("ssh_user", d.ssh_user),
+        ssh_port=t.integer("ssh_port", d.ssh_port, lo=1, hi=65535),
+        identity_file=t.text("identity_file", d.identity_file),
+        known_hosts=t.text("known_hosts", d.known_hosts),
         connect_timeout=t.number("connect_timeout", d.connect_timeout, positive=True, hi=600),
         command_timeout=t.number("command_timeout", d.command_timeout, positive=True, hi=3600),
         mounts=tuple(mounts),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 
 from cockpit import keymap
@@ -47,7 +46,7 @@ def inventory_from_dict(data: dict[str, object], file: str,
     defaults = read_defaults(top.table("defaults"))
     hosts: list[Host] = [read_host(ht, defaults) for ht in top.tables("hosts")]
 
-    ans_key = top.str("ansible_inventory", None)
+    ans_key = top.text("ansible_inventory", None)
     ans_path = ansible_inventory if ansible_inventory is not None else ans_key
     if ans_path is not None:
         base = Path(file).parent
@@ -71,8 +70,8 @@ def inventory_from_dict(data: dict[str, object], file: str,
         sites=tuple(sites),
         dns=read_dns(top.table("dns")),
         storage=read_storage(top.table("storage"), by_name),
-        audit_file=top.str("audit_file", None),
-        state_dir=top.str("state_dir", None),
+        audit_file=top.text("audit_file", None),
+        state_dir=top.text("state_dir", None),
         ansible_inventory=None if ans_path is None else str(ans_path),
     )
     top.finish()
@@ -87,7 +86,7 @@ def _read_keys(t: Table | None) -> tuple[tuple[str, str], ...]:
     for binding_id in list(t.data):
         if binding_id not in known:
             raise t.error(binding_id, "unknown binding id; expected one of " + ", ".join(sorted(known)))
-        key = t.str(binding_id, what="a key name such as 'f5' or 'ctrl+r'")
+        key = t.text(binding_id, what="a key name such as 'f5' or 'ctrl+r'")
         if not re.fullmatch(r"[a-z0-9_+,]+|[!-~]", key):
             raise t.error(binding_id, "expected a key name such as 'f5' or 'ctrl+r'", key)
         if key.startswith("ctrl+b"):
@@ -131,5 +130,5 @@ def _ansible_hosts(path: Path, d: Defaults) -> list[Host]:
             thresholds=d.thresholds,
             groups=tuple(ah.groups),
         )
-        out.append(replace(host))
+        out.append(host)
     return out

@@ -97,7 +97,7 @@ class DnsUpdate:
     server: str
     port: int = 53
     key_name: str = "cockpit-key"
-    key_secret_env: str = "COCKPIT_TSIG_SECRET"
+    key_secret_env: str = "COCKPIT_TSIG_SECRET"  # noqa: S105 - the NAME of an env var
     algorithm: str = "hmac-sha256"
 
 

@@ -53,7 +53,7 @@ class Table:
             return default
         return self.data[name]
 
-    def str(self, name: str, default: Any = _MISSING, *, pattern: re.Pattern[str] | None = None,
+    def text(self, name: str, default: Any = _MISSING, *, pattern: re.Pattern[str] | None = None,
             what: str = "a string", nonempty: bool = True) -> Any:
         value = self.raw(name, default)
         if value is default and default is not _MISSING:
@@ -68,7 +68,7 @@ class Table:
             raise self.error(name, f"expected {what}", value)
         return value
 
-    def int(self, name: str, default: Any = _MISSING, *, lo: int | None = None,
+    def integer(self, name: str, default: Any = _MISSING, *, lo: int | None = None,
             hi: int | None = None) -> Any:
         value = self.raw(name, default)
         if value is default and default is not _MISSING:
@@ -92,7 +92,7 @@ class Table:
             raise self.error(name, f"expected a number{_range(lo, hi)}", value)
         return float(value)
 
-    def bool(self, name: str, default: Any = _MISSING) -> Any:
+    def flag(self, name: str, default: Any = _MISSING) -> Any:
         value = self.raw(name, default)
         if value is default and default is not _MISSING:
             return value

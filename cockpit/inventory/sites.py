@@ -17,15 +17,15 @@ def read_mysql(t: Table | None, base: MySQL) -> MySQL:
     if t is None:
         return base
     m = MySQL(
-        user=t.str("user", base.user),
-        password_env=t.str("password_env", base.password_env, what="an environment variable name"),
-        option_file=t.str("option_file", base.option_file),
-        port=t.int("port", base.port, lo=1, hi=65535),
+        user=t.text("user", base.user),
+        password_env=t.text("password_env", base.password_env, what="an environment variable name"),
+        option_file=t.text("option_file", base.option_file),
+        port=t.integer("port", base.port, lo=1, hi=65535),
         via=t.choice("via", ("ssh", "direct"), base.via),
-        address=t.str("address", base.address),
+        address=t.text("address", base.address),
         check_timeout=t.number("check_timeout", base.check_timeout, positive=True, hi=86400),
         connect_timeout=t.number("connect_timeout", base.connect_timeout, positive=True, hi=600),
-        concurrency=t.int("concurrency", base.concurrency, lo=1, hi=64),
+        concurrency=t.integer("concurrency", base.concurrency, lo=1, hi=64),
         recheck_interval=t.number("recheck_interval", base.recheck_interval, lo=1),
     )
     t.finish()
@@ -36,28 +36,28 @@ def read_mysql(t: Table | None, base: MySQL) -> MySQL:
 
 
 def read_site(t: Table, mysql: MySQL, hosts: dict[str, Host]) -> Site:
-    name = t.str("name", pattern=NAME_RE, what="a site name (letters, digits, . _ -)")
-    host = t.str("host")
+    name = t.text("name", pattern=NAME_RE, what="a site name (letters, digits, . _ -)")
+    host = t.text("host")
     if host not in hosts:
         raise t.error("host", "expected the name of a host in [[hosts]]", host)
-    standby = t.str("standby", None)
+    standby = t.text("standby", None)
     if standby is not None and standby not in hosts:
         raise t.error("standby", "expected the name of a host in [[hosts]]", standby)
     if standby == host:
         raise t.error("standby", "expected a host other than the site's own host", standby)
-    hostname = t.str("hostname", None, what="a DNS name")
+    hostname = t.text("hostname", None, what="a DNS name")
     if hostname is not None and not is_hostname(hostname):
         raise t.error("hostname", "expected a valid DNS name (letters, digits, - and dots)", hostname)
-    storage_source = t.str("storage_source", None)
+    storage_source = t.text("storage_source", None)
     if storage_source is not None and storage_source not in hosts:
         raise t.error("storage_source", "expected the name of a host in [[hosts]]", storage_source)
-    backup_host = t.str("backup_host", None)
+    backup_host = t.text("backup_host", None)
     if backup_host is not None and backup_host not in hosts:
         raise t.error("backup_host", "expected the name of a host in [[hosts]]", backup_host)
-    storage = t.str("storage", None, what="an absolute path")
+    storage = t.text("storage", None, what="an absolute path")
     if storage is not None and not is_absolute_path(storage):
         raise t.error("storage", "expected an absolute path", storage)
-    backup = t.str("backup", None, what="an absolute path")
+    backup = t.text("backup", None, what="an absolute path")
     if backup is not None and not is_absolute_path(backup):
         raise t.error("backup", "expected an absolute path", backup)
     site_mysql = read_mysql(t.table("mysql"), mysql)
@@ -66,7 +66,7 @@ def read_site(t: Table, mysql: MySQL, hosts: dict[str, Host]) -> Site:
         host=host,
         hostname=hostname,
         standby=standby,
-        database=t.str("database", None, pattern=DB_NAME_RE,
+        database=t.text("database", None, pattern=DB_NAME_RE,
                        what="a database name (letters, digits, . _ -)"),
         storage=storage,
         storage_source=storage_source,

@@ -13,10 +13,10 @@ _FORBIDDEN_ARGS = ("--delete", "--del", "--remove-source-files", "--info", "--in
 def read_storage(t: Table | None, hosts: dict[str, Host]) -> Storage:
     if t is None:
         return Storage()
-    source = t.str("source", None)
+    source = t.text("source", None)
     if source is not None and source not in hosts:
         raise t.error("source", "expected the name of a host in [[hosts]]", source)
-    root = t.str("source_root", "/backup/storage", what="an absolute path")
+    root = t.text("source_root", "/backup/storage", what="an absolute path")
     if not is_absolute_path(root):
         raise t.error("source_root", "expected an absolute path", root)
     args = t.str_list("rsync_args", ["--partial", "--numeric-ids"], what="an rsync option")
@@ -27,16 +27,16 @@ def read_storage(t: Table | None, hosts: dict[str, Host]) -> Storage:
             raise t.error(f"rsync_args[{i}]",
                           "expected an rsync option that is not destructive (use delete = true "
                           "for --delete)", arg)
-    state_dir = t.str("state_dir", "/var/lib/cockpit/imports", what="an absolute path")
+    state_dir = t.text("state_dir", "/var/lib/cockpit/imports", what="an absolute path")
     if not is_absolute_path(state_dir):
         raise t.error("state_dir", "expected an absolute path", state_dir)
     s = Storage(
         source=source,
         source_root=root.rstrip("/") or "/",
         rsync_args=tuple(args),
-        bwlimit_kbps=t.int("bwlimit_kbps", 0, lo=0),
+        bwlimit_kbps=t.integer("bwlimit_kbps", 0, lo=0),
         stall_seconds=t.number("stall_seconds", 60.0, positive=True),
-        delete=t.bool("delete", False),
+        delete=t.flag("delete", False),
         state_dir=state_dir.rstrip("/"),
     )
     t.finish()

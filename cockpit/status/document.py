@@ -1,0 +1,24 @@
+"""Assemble the whole ``status --json`` document from the engine's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cockpit import clock
+from cockpit.engine.engine import Engine
+from cockpit.severity import Severity, worst
+from cockpit.status.hosts_json import host_json
+
+
+def status_document(engine: Engine) -> dict[str, Any]:
+    hosts = list(engine.hosts.values())
+    severities: list[Severity] = [h.severity for h in hosts]
+    return {
+        "generated_at": clock.iso(clock.now()),
+        "severity": worst(severities).value,
+        "hosts": [host_json(h) for h in hosts],
+    }
+
+
+def exit_code(doc: dict[str, Any]) -> int:
+    return Severity(doc["severity"]).exit_code

@@ -1,0 +1,286 @@
+"""One persistent asyncssh connection per host, many channels over it.
+
+Failures are split in two:
+
+* :class:`HostDown` - the host cannot be used (unreachable, untrusted host key,
+  authentication or configuration error). The pool remembers it and retries
+  with jittered backoff; callers get the cached failure meanwhile, at once.
+* :class:`ProbeError` - one command failed (timed out, too much output, the
+  channel died). The host may be fine.
+
+Remote output is returned as bytes, capped at ``max_bytes``: a host that
+prints a gigabyte gets a ProbeError, not the cockpit's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from cockpit.engine.hoststate import Reach
+from cockpit.inventory.model import Host
+from cockpit.transport import hostkeys
+from cockpit.transport.backoff import Backoff
+from cockpit.transport.errors import HostDown, ProbeError
+from cockpit.transport.result import RunResult
+
+log = logging.getLogger(__name__)
+
+_READ_CHUNK = 65536
+_STDERR_CAP = 64 * 1024
+
+
+@dataclass
+class _Slot:
+    host: Host
+    conn: asyncssh.SSHClientConnection | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    backoff: Backoff = field(default_factory=Backoff)
+    down: HostDown | None = None
+    fingerprint: str | None = None
+    connected_at: float | None = None
+
+
+class SshPool:
+    def __init__(self, hosts: Iterable[Host], *, accept_new: bool = False,
+                 connect_concurrency: int = 32, max_output_bytes: int = 8 * 1024 * 1024):
+        self._slots = {h.name: _Slot(h) for h in hosts}
+        self._accept_new = accept_new
+        self._connecting = asyncio.Semaphore(connect_concurrency)
+        self._max_output = max_output_bytes
+        self._closed = False
+
+    # -- state -----------------------------------------------------------
+    def host(self, name: str) -> Host:
+        return self._slot(name).host
+
+    def reach(self, name: str) -> tuple[Reach, str | None]:
+        s = self._slot(name)
+        if s.down is not None:
+            return s.down.reach, str(s.down)
+        return (Reach.UP, None) if s.conn is not None else (Reach.PENDING, None)
+
+    def fingerprint(self, name: str) -> str | None:
+        return self._slot(name).fingerprint
+
+    def retry_now(self, name: str | None = None) -> None:
+        """Forget backoff so the next call reconnects at once (refresh pressed)."""
+        for s in self._slots.values() if name is None else [self._slot(name)]:
+            s.backoff.reset()
+
+    # -- commands --------------------------------------------------------
+    async def run(self, name: str, command: str, *, timeout: float | None = None,
+                  max_bytes: int | None = None, stdin: bytes | None = None) -> RunResult:
+        """Run ``command`` (already shell-quoted by the caller) on host ``name``."""
+        slot = self._slot(name)
+        conn = await self.connection(name)
+        deadline = slot.host.command_timeout if timeout is None else timeout
+        limit = self._max_output if max_bytes is None else max_bytes
+        try:
+            proc = await asyncio.wait_for(
+                conn.create_process(command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None
+                                    else asyncssh.PIPE),
+                slot.host.connect_timeout,
+            )
+        except TimeoutError:
+            # The connection no longer answers: treat it as a hung host.
+            down = HostDown(Reach.UNREACHABLE, "not answering: opening a channel timed out after "
+                                               f"{slot.host.connect_timeout:g} s")
+            self._drop(slot, down)
+            raise down from None
+        except (asyncssh.Error, OSError) as e:
+            down = HostDown(Reach.UNREACHABLE, f"connection lost: {_describe(e)}")
+            self._drop(slot, down)
+            raise down from None
+        try:
+            async with asyncio.timeout(deadline):
+                if stdin is not None:
+                    proc.stdin.write(stdin)
+                    proc.stdin.write_eof()
+                out, err = await asyncio.gather(_read_capped(proc.stdout, limit),
+                                                _read_capped(proc.stderr, _STDERR_CAP, truncate=True))
+                await proc.wait_closed()
+        except TimeoutError:
+            proc.close()
+            raise ProbeError(f"command timed out after {deadline:g} s") from None
+        except _TooLarge:
+            proc.close()
+            raise ProbeError(f"output larger than {limit:,} bytes; cut off") from None
+        except (asyncssh.Error, OSError) as e:
+            proc.close()
+            self._drop(slot, None)
+            raise ProbeError(f"connection lost during the command: {_describe(e)}") from None
+        if proc.exit_signal is not None:
+            raise ProbeError(f"command killed by signal {proc.exit_signal[0]}")
+        if proc.exit_status is None:
+            # A link dropped mid-command: asyncssh returns without an exception.
+            self._drop(slot, None)
+            raise ProbeError("connection lost during the command (no exit status)")
+        return RunResult(exit_status=proc.exit_status, stdout=out, stderr=err)
+
+    async def connection(self, name: str) -> asyncssh.SSHClientConnection:
+        """The host's live connection, connecting (once, shared) when needed."""
+        slot = self._slot(name)
+        if slot.conn is not None and not slot.conn.is_closed():
+            return slot.conn
+        async with slot.lock:
+            if slot.conn is not None and not slot.conn.is_closed():
+                return slot.conn
+            if slot.down is not None and slot.backoff.wait_left() > 0:
+                raise slot.down
+            try:
+                async with self._connecting:
+                    slot.conn = await self._connect(slot)
+            except HostDown as e:
+                slot.conn = None
+                slot.down = e
+                slot.backoff.failed()
+                raise
+            slot.down = None
+            slot.backoff.succeeded()
+            slot.connected_at = time.monotonic()
+            slot.fingerprint = hostkeys.fingerprint(slot.conn.get_server_host_key())
+            return slot.conn
+
+    async def close(self) -> None:
+        self._closed = True
+        for s in self._slots.values():
+            if s.conn is not None:
+                s.conn.close()
+        for s in self._slots.values():
+            if s.conn is not None:
+                with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
+                    await asyncio.wait_for(s.conn.wait_closed(), 1.0)
+                s.conn = None
+
+    # -- host keys -------------------------------------------------------
+    async def fetch_host_key(self, name: str) -> asyncssh.SSHKey:
+        """Ask the host for its key without trusting it (to show a fingerprint)."""
+        slot = self._slot(name)
+        h = slot.host
+        try:
+            key = await asyncio.wait_for(
+                asyncssh.get_server_host_key(h.address, h.ssh_port or (), config=()),
+                h.connect_timeout)
+        except (TimeoutError, OSError, asyncssh.Error) as e:
+            raise HostDown(Reach.UNREACHABLE, f"cannot fetch the host key: {_describe(e)}") from None
+        if key is None:
+            raise HostDown(Reach.ERROR, "the host presented no host key")
+        return key
+
+    def trust_host_key(self, name: str, key: asyncssh.SSHKey) -> None:
+        """Record ``key`` for the host, replacing any old one (operator-confirmed)."""
+        slot = self._slot(name)
+        h = slot.host
+        hostkeys.record_key(self._known_hosts_path(h), h.address, h.ssh_port or 22, key, replace=True)
+        slot.down = None
+        slot.backoff.reset()
+
+    # -- internals -------------------------------------------------------
+    def _slot(self, name: str) -> _Slot:
+        try:
+            return self._slots[name]
+        except KeyError:
+            raise HostDown(Reach.ERROR, f"unknown host {name!r}") from None
+
+    def _drop(self, slot: _Slot, down: HostDown | None) -> None:
+        if slot.conn is not None:
+            slot.conn.abort()
+        slot.conn = None
+        if down is not None:
+            slot.down = down
+            slot.backoff.failed()
+
+    @staticmethod
+    def _known_hosts_path(h: Host) -> Path:
+        return Path(h.known_hosts).expanduser() if h.known_hosts else hostkeys.default_known_hosts()
+
+    def _options(self, h: Host) -> dict[str, Any]:
+        opts: dict[str, Any] = {
+            "known_hosts": str(self._known_hosts_path(h)),
+            "connect_timeout": h.connect_timeout,
+            "login_timeout": h.connect_timeout,
+            "keepalive_interval": max(2.0, h.connect_timeout),
+            "keepalive_count_max": 3,
+        }
+        if h.ssh_port is not None:
+            opts["port"] = h.ssh_port
+        if h.ssh_user is not None:
+            opts["username"] = h.ssh_user
+        if h.identity_file is not None:
+            opts["client_keys"] = [str(Path(h.identity_file).expanduser())]
+        return opts
+
+    async def _connect(self, slot: _Slot) -> asyncssh.SSHClientConnection:
+        h = slot.host
+        port = h.ssh_port or 22
+        khp = self._known_hosts_path(h)
+        if self._accept_new and not hostkeys.known_keys(khp, h.address, port):
+            key = await self.fetch_host_key(h.name)
+            hostkeys.record_key(khp, h.address, port, key, replace=False)
+            log.info("accepted new host key for %s: %s", h.name, hostkeys.fingerprint(key))
+        try:
+            return await asyncio.wait_for(asyncssh.connect(h.address, **self._options(h)),
+                                          h.connect_timeout + 1)
+        except asyncssh.HostKeyNotVerifiable:
+            if hostkeys.known_keys(khp, h.address, port):
+                msg = (f"host key CHANGED (not the one in {khp}); nothing runs until an "
+                       "operator accepts the new key")
+            else:
+                msg = f"unknown host key (not in {khp}); use --accept-new or accept it in host detail"
+            raise HostDown(Reach.UNTRUSTED, msg) from None
+        except asyncssh.PermissionDenied:
+            user = h.ssh_user or "(ssh config / local user)"
+            raise HostDown(Reach.ERROR, f"authentication failed for user {user}") from None
+        except TimeoutError:
+            raise HostDown(Reach.UNREACHABLE,
+                           f"connect timed out after {h.connect_timeout:g} s") from None
+        except socket.gaierror as e:
+            raise HostDown(Reach.ERROR, f"cannot resolve {h.address}: {e.strerror}") from None
+        except (FileNotFoundError, asyncssh.KeyImportError, ValueError) as e:
+            raise HostDown(Reach.ERROR, f"SSH configuration: {_describe(e)}") from None
+        except (OSError, asyncssh.Error) as e:
+            raise HostDown(Reach.UNREACHABLE, _describe(e)) from None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(stream: asyncssh.SSHReader[bytes], limit: int, *,
+                       truncate: bool = False) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        data = await stream.read(_READ_CHUNK)
+        if not data:
+            return b"".join(chunks)
+        total += len(data)
+        if total > limit:
+            if not truncate:
+                raise _TooLarge
+            continue  # keep draining so the channel does not stall, but keep nothing more
+        chunks.append(data)
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused (sshd not running?)"
+    if isinstance(e, OSError) and e.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return f"no route to host ({e.strerror})"
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    if isinstance(e, asyncssh.DisconnectError):
+        return e.reason or type(e).__name__
+    text = str(e) or type(e).__name__
+    return text.splitlines()[0][:200]
