@@ -1,0 +1,45 @@
+"""Where cockpit keeps its own files: state, audit log, logs.
+
+Default: ``$XDG_STATE_HOME/cockpit/<inventory-name>-<hash>/`` (or
+``~/.local/state/...``), one directory per inventory so two fleets never share
+state. The inventory may set ``state_dir`` and ``audit_file``. Directories are
+0700 and files 0600: the audit log says who did what to which machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from cockpit.inventory.model import Inventory
+
+
+def state_dir(inv: Inventory) -> Path:
+    if inv.state_dir:
+        d = Path(inv.state_dir).expanduser()
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        digest = hashlib.sha256(str(inv.path.resolve()).encode()).hexdigest()[:8]
+        d = base / "cockpit" / f"{inv.path.stem}-{digest}"
+    ensure_private_dir(d)
+    return d
+
+
+def audit_path(inv: Inventory) -> Path:
+    if inv.audit_file:
+        p = Path(inv.audit_file).expanduser()
+        if not p.is_absolute():
+            p = inv.path.parent / p
+        ensure_private_dir(p.parent)
+        return p
+    return state_dir(inv) / "audit.jsonl"
+
+
+def ensure_private_dir(d: Path) -> None:
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def open_private(path: Path, flags: int) -> int:
+    """os.open with mode 0600 for new files (existing files keep their mode)."""
+    return os.open(path, flags | os.O_CLOEXEC, 0o600)
