@@ -34,6 +34,18 @@ class FstabEntry:
     def read_only(self) -> bool:
         return "ro" in self.options
 
+    @property
+    def swap(self) -> bool:
+        return self.fstype == "swap" or self.mountpoint in ("none", "swap")
+
+    @property
+    def noauto(self) -> bool:
+        return "noauto" in self.options
+
+    @property
+    def nofail(self) -> bool:
+        return "nofail" in self.options
+
 
 @dataclass(frozen=True)
 class DfEntry:
@@ -56,6 +68,11 @@ class RaidArray:
     members_up: int | None
     failed_members: tuple[str, ...] = ()
     progress_percent: float | None = None
+    spare_members: tuple[str, ...] = ()
+    sync_action: str | None = None  # resync | recovery | reshape | check | repair
+    sync_waiting: str | None = None  # "delayed" | "pending" (resync=DELAYED / resync=PENDING)
+    read_only: bool = False  # "active (auto-read-only)" or "(read-only)"
+    container: bool = False  # an external-metadata container (IMSM/DDF): always "inactive", normal
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,10 @@ class KernelLog:
     latest: str | None = None
     source: str | None = None  # "dmesg" | "journalctl" | None
     error: str | None = None
+    # Filled by evaluation. UNKNOWN when the log is not readable (see cockpit.disk.evaluate).
+    severity: Severity = Severity.UNKNOWN
+    remounted_read_only: bool = False  # a line says a filesystem was remounted/forced read-only
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +100,7 @@ class MountStatus:
     severity: Severity
     reasons: tuple[str, ...] = ()
     missing: bool = False  # expected by the inventory/fstab but not mounted
+    expected_by: tuple[str, ...] = ()  # "fstab" and/or "inventory"; empty: judged by fstype
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,8 @@ class RaidStatus:
     progress_percent: float | None
     severity: Severity
     failed_members: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    spare_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""Parse ``df -P`` and ``df -Pi`` output. Pure functions that never raise.
+
+POSIX format: ``Filesystem  total  used  available  capacity%  mount point``.
+The mount point is everything after the capacity column, spaces included
+(df prints control characters as ``?``). A device name may contain spaces too,
+so a line is read as: device, then the first run of three numbers and a
+percentage (or ``-``, df's "no inodes here") that is followed by a path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cockpit.disk.model import DfEntry
+from cockpit.disk.mounts import normalize_mountpoint
+from cockpit.disk.parsed import Parsed
+from cockpit.disk.text import faithful, problem, text_lines
+
+_TOKEN = re.compile(r"\S+")
+_NUMBER = re.compile(r"\d{1,30}|-")
+_PERCENT = re.compile(r"\d{1,3}%|-")
+
+
+def parse_df(data: bytes | str) -> Parsed[DfEntry]:
+    """One :class:`DfEntry` per data line; the header line is skipped."""
+    entries: list[DfEntry] = []
+    problems: list[str] = []
+    for line in text_lines(data):
+        if not line.strip() or line.startswith("Filesystem "):
+            continue
+        entry = _parse_line(line)
+        if entry is None:
+            problems.append(problem("unparseable df line", line))
+        else:
+            entries.append(entry)
+    return Parsed(tuple(entries), tuple(problems))
+
+
+def used_percent(used: int, available: int) -> float | None:
+    """``used / (used + available)`` like df (which rounds up), to one decimal, rounded up.
+
+    Rounding up keeps us on the same side of a threshold as df's own column:
+    89.91 % is 90.0 here, as it is 90 % in df. None when there is nothing to divide.
+    """
+    total = used + available
+    if total <= 0 or used < 0 or available < 0:
+        return None
+    tenths = -(-used * 1000 // total)  # ceiling division, exact on integers
+    return tenths / 10
+
+
+def _parse_line(line: str) -> DfEntry | None:
+    tokens = list(_TOKEN.finditer(line))
+    for i in range(1, len(tokens) - 4):
+        total, used, avail, pct, path = tokens[i : i + 5]
+        if not (
+            _NUMBER.fullmatch(total.group())
+            and _NUMBER.fullmatch(used.group())
+            and _NUMBER.fullmatch(avail.group())
+            and _PERCENT.fullmatch(pct.group())
+            and path.group().startswith("/")
+        ):
+            continue
+        numbers = [_int(t.group()) for t in (total, used, avail)]
+        return DfEntry(
+            filesystem=faithful(line[: total.start()].strip()),
+            mountpoint=normalize_mountpoint(faithful(line[path.start() :].rstrip("\n"))),
+            total=numbers[0] or 0,
+            used=numbers[1] or 0,
+            available=numbers[2] or 0,
+            used_percent=_percent(numbers[1], numbers[2]),
+        )
+    return None
+
+
+def _int(word: str) -> int | None:
+    return None if word == "-" else int(word)
+
+
+def _percent(used: int | None, available: int | None) -> float | None:
+    if used is None or available is None:
+        return None
+    return used_percent(used, available)
