@@ -1,0 +1,9 @@
+"""Services that run on lab hosts. Importing this package registers them all.
+
+Add a new service module to the import list below.
+"""
+
+from cockpit.lab.services import sshd as sshd
+from cockpit.lab.services.base import LabContext, Service, make, register
+
+__all__ = ["LabContext", "Service", "make", "register"]
