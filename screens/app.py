@@ -1,0 +1,141 @@
+"""The cockpit App: owns the Engine and the long-lived pollers.
+
+Pollers post Messages with new engine state; the App hands that state to the
+screens. One handler turns any worker failure into a visible notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import partial
+from pathlib import PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from cockpit import keymap
+from cockpit.engine.hoststate import HostState
+from cockpit.untrusted import printable
+from screens import css_paths as screen_css
+from screens.dashboard import DashboardScreen
+from screens.help import HelpScreen
+from screens.host_detail import HostDetailScreen
+from screens.messages import DisksSwept, PollRunning
+from screens.poller import Poller
+from widgets import css_paths as widget_css
+from widgets.bindings import bind, keydef_for_action, shown
+from widgets.disk_pane import DiskPane
+
+if TYPE_CHECKING:
+    from cockpit.engine.engine import Engine
+
+
+class CockpitApp(App[int]):
+    TITLE = "cockpit"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*widget_css(), *screen_css()]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("quit", "quit"),
+        bind("help", "help", footer="Help"),
+        bind("refresh", "refresh", footer="Refresh"),
+    ]
+
+    def __init__(self, engine: Engine, *, poll: bool = True) -> None:
+        """``poll=False`` starts no sweeps (snapshots feed state with :meth:`show_disks`)."""
+        super().__init__()
+        self.engine = engine
+        self.keys = keymap.resolve(engine.inventory.keys)
+        self._poll = poll
+        self.hosts: Mapping[str, HostState] = dict(engine.hosts)  # as last shown
+        self.disk_poller = Poller(self, "disks", engine.inventory.defaults.refresh, self._sweep_disks)
+
+    @property
+    def read_only(self) -> bool:
+        return self.engine.read_only
+
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(self.keys, read_only=self.read_only)
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, DashboardScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.engine.inventory.keys))
+
+    def on_dashboard_screen_ready(self) -> None:
+        self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))
+        if self._poll:
+            self.disk_poller.start()
+
+    async def _sweep_disks(self) -> DisksSwept:
+        hosts = await self.engine.sweep_disks()
+        return DisksSwept(hosts, self.engine.summary(), self.engine.last_disk_sweep)
+
+    def on_disks_swept(self, message: DisksSwept) -> None:
+        self.show_disks(message)
+
+    def show_disks(self, message: DisksSwept) -> None:
+        self.hosts = message.hosts
+        self.dashboard.show_disks(message)
+        for screen in self.screen_stack:
+            if isinstance(screen, HostDetailScreen) and screen.host in message.hosts:
+                screen.show_state(message.hosts[screen.host])
+
+    def on_poll_running(self, message: PollRunning) -> None:
+        if message.poll == "disks":
+            self.dashboard.show_sweeping(message.running)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures surface: a notification, never a crash or a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = event.worker.description or event.worker.name or "a background task"
+        detail = printable(f"{type(error).__name__}: {error}", 300)
+        self.notify(f"{what} failed: {detail}", title="cockpit", severity="error", timeout=15, markup=False)
+
+    def action_refresh(self) -> None:
+        self.engine.retry_now()
+        if not self.disk_poller.refresh_now():
+            self.notify("a sweep is already running; its result is on the way", timeout=3)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.keys, read_only=self.read_only))
+
+    def on_disk_pane_host_chosen(self, message: DiskPane.HostChosen) -> None:
+        state = self.hosts.get(message.host)
+        if state is not None:
+            self.push_screen(HostDetailScreen(state))
+
+    async def action_quit(self) -> None:
+        await self._shut_down_engine()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self._shut_down_engine()  # however the app ends (idempotent)
+
+    async def _shut_down_engine(self) -> None:
+        self.disk_poller.stop()
+        await self.engine.close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only hides recovery-action bindings everywhere (screens and
+        widgets defer to this via AppChecksActions). The engine's gate refuses them."""
+        return shown(keydef_for_action(action), read_only=self.read_only)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers the bindings that are active (so never a hidden one)."""
+        yield from super().get_system_commands(screen)
+        for active in screen.active_bindings.values():
+            b = active.binding
+            if b.id is not None and active.enabled and b.description:
+                yield SystemCommand(b.description, f"key: {self.get_key_display(b)}",
+                                    partial(self.run_action, b.action, active.node))

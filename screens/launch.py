@@ -1,0 +1,43 @@
+"""The ``cockpit`` console entry point: the engine CLI with the Textual UI plugged in.
+
+The CLI (``cockpit.cli``) never imports Textual; it calls a :class:`UiRunner`
+when the dashboard is wanted. TERM is left alone; Textual honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cockpit.inventory import Inventory
+
+
+class TextualUI:
+    """Implements ``cockpit.cli.common.UiRunner``."""
+
+    def run_dashboard(self, args: argparse.Namespace, inventory: Inventory) -> int:
+        from cockpit.engine.engine import Engine
+        from screens.app import CockpitApp
+
+        engine = Engine(inventory, read_only=args.read_only, accept_new=args.accept_new)
+        app = CockpitApp(engine)
+        app.run()
+        return app.return_code or 0
+
+    def run_demo(self, args: argparse.Namespace) -> int:
+        print("cockpit demo: not yet (it arrives with the lab and issue #7)", file=sys.stderr)
+        return 2
+
+    def serve(self, args: argparse.Namespace) -> int:
+        print("cockpit serve: not yet (it arrives with the wallboard, issue #6)", file=sys.stderr)
+        return 2
+
+
+def main() -> None:
+    from cockpit.cli.main import main as cli_main
+
+    sys.exit(cli_main(sys.argv[1:], ui=TextualUI()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The outage runbook shown on the help screen: the order to work in, and what
+cockpit does for each step today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Step:
+    what: str
+    why: str
+    status: str  # what cockpit offers for it now
+
+
+RUNBOOK: tuple[Step, ...] = (
+    Step("Find the broken hosts",
+         "Disks pane: red rows at the top are hosts gone (unreachable/untrusted) or mounts read-only, "
+         "RAID degraded, kernel I/O errors. Enter shows a host's details.",
+         "available now"),
+    Step("Stop cron on the broken host",
+         "So a corrupt environment eats no more mail and writes no more garbage.",
+         "action arrives with issue #6 (stop-cron); by hand meanwhile"),
+    Step("Move the databases to the standby",
+         "Sound tables live from the broken host, corrupt ones from the backup: the least data lost.",
+         "Tables pane arrives with issue #3, the move action with issue #6"),
+    Step("Fail the sites over",
+         "A DNS update pointing each site at the standby's address.",
+         "action arrives with issue #6"),
+    Step("Import /storage",
+         "Attachments and mail from the backup to the standby, verified at the end.",
+         "Transfers pane arrives with issue #5"),
+    Step("Watch DNS propagate",
+         "Until every nameserver and resolver gives the new address and old answers have expired.",
+         "DNS pane arrives with issue #4"),
+)
