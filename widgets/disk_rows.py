@@ -113,10 +113,9 @@ def raid_cell(arrays: tuple[RaidStatus, ...]) -> Text:
 
 
 def kernel_cell(k: KernelLog) -> Text:
-    """Count of kernel I/O error lines; an unreadable log is never shown as "no errors"."""
+    """Count of kernel I/O error lines with the evaluation's severity; an unreadable
+    log is never shown as "no errors"."""
     if not k.readable:
         return SEVERITY[Severity.UNKNOWN].short("no log")
-    if k.count == 0:
-        return SEVERITY[Severity.OK].short("0")
-    return SEVERITY[Severity.CRITICAL].short(str(k.count))
+    return SEVERITY[k.severity].short(str(k.count))
 

@@ -80,8 +80,11 @@ def raid_block(a: RaidStatus) -> list[Text]:
         lines.append(_indented(Text(f"{a.members_up} of {a.members_total} members up", end="")))
     if a.failed_members:
         lines.append(_indented(Text("failed: ", end="").append_text(host_text(", ".join(a.failed_members)))))
+    if a.spare_members:
+        lines.append(_indented(Text("spares: ", end="").append_text(host_text(", ".join(a.spare_members)))))
     if a.progress_percent is not None:
         lines.append(_indented(Text(f"progress {a.progress_percent:.1f}%", end="")))
+    lines += [_indented(Text("• ", end="").append_text(host_text(r))) for r in a.reasons]
     return lines
 
 
@@ -93,8 +96,10 @@ def kernel_block(k: KernelLog) -> list[Text]:
         return [line]
     source = f" ({k.source})" if k.source else ""
     if k.count == 0:
-        return [SEVERITY[Severity.OK].short(f"no I/O error lines{source}")]
-    lines = [SEVERITY[Severity.CRITICAL].short(f"{k.count} I/O error line{'s' if k.count != 1 else ''}{source}")]
+        return [SEVERITY[k.severity].short(f"no I/O error lines{source}")]
+    lines = [SEVERITY[k.severity].short(f"{k.count} I/O error line{'s' if k.count != 1 else ''}{source}")]
+    if k.remounted_read_only:
+        lines.append(_indented(Text("a filesystem was made read-only", style="bold", end=""), 2))
     if k.latest:
         lines += [_indented(Text("latest:", style="bold", end=""), 2), _indented(host_text(k.latest), 4)]
     return lines
