@@ -1,0 +1,88 @@
+"""KeyedTable.sync: in-place updates, stable order, cursor kept on its row."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from widgets.keyed_table import KeyedTable, TableRow
+
+COLUMNS = (("name", "Name"), ("value", "Value"))
+
+
+def row(key: str, rank: int, value: str) -> TableRow:
+    return TableRow(key, key, (rank, key), (Text(key), Text(value)))
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, id="t")
+
+
+def keys(table: KeyedTable) -> list[str | None]:
+    return [r.key.value for r in table.ordered_rows]
+
+
+async def test_sync_adds_updates_removes_and_sorts_in_place() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row("b", 1, "x"), row("a", 2, "y"), row("c", 0, "z")])
+        await pilot.pause()
+        assert keys(table) == ["c", "b", "a"]
+        untouched = table.get_cell("a", "value")
+
+        table.sync([row("b", 1, "x2"), row("a", 2, "y"), row("d", 3, "w")])
+        await pilot.pause()
+        assert keys(table) == ["b", "a", "d"]
+        assert table.get_cell("b", "value").plain == "x2"
+        assert table.get_cell("a", "value") is untouched  # unchanged cells are not rewritten
+
+
+async def test_cursor_follows_its_row_when_rows_reorder() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row("a", 0, ""), row("b", 1, ""), row("c", 2, "")])
+        await pilot.pause()
+        table.focus()
+        await pilot.press("down")
+        assert table.cursor_key() == "b"
+
+        table.sync([row("a", 5, ""), row("b", 9, ""), row("c", 0, "")])  # b is now last
+        await pilot.pause()
+        assert keys(table) == ["c", "a", "b"]
+        assert table.cursor_key() == "b"
+
+
+async def test_cursor_falls_back_to_the_same_group_when_its_row_goes() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([TableRow("h1/a", "h1", (0,), (Text("a"), Text(""))),
+                    TableRow("h2/a", "h2", (1,), (Text("a"), Text(""))),
+                    TableRow("h2/b", "h2", (2,), (Text("b"), Text("")))])
+        await pilot.pause()
+        table.move_cursor(row=2)
+        assert table.cursor_key() == "h2/b"
+        # h2 goes down: its mount rows become one host row
+        table.sync([TableRow("h2/", "h2", (0,), (Text("h2"), Text("down"))),
+                    TableRow("h1/a", "h1", (1,), (Text("a"), Text("")))])
+        await pilot.pause()
+        assert table.cursor_group() == "h2"
+
+
+async def test_enter_asks_for_the_detail_of_the_row_under_the_cursor() -> None:
+    seen: list[str] = []
+
+    class Watch(TableApp):
+        def on_keyed_table_detail_requested(self, event: KeyedTable.DetailRequested) -> None:
+            seen.append(event.group)
+
+    app = Watch()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row("a", 0, ""), row("b", 1, "")])
+        table.focus()
+        await pilot.press("down", "enter")
+        assert seen == ["b"]
