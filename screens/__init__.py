@@ -1,15 +1,4 @@
 """UI screens and the Textual App. They render engine state and send it commands; no I/O.
 
-Styles live in ``*.tcss`` files next to the screens; the App loads them all
-(screen-level CSS_PATH is not loaded for the App's default screen).
+Styles live in ``*.tcss`` files next to the screens (see :mod:`screens.styles`).
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-
-
-def css_paths() -> list[Path]:
-    """Every screen stylesheet, ``app.tcss`` first."""
-    here = Path(__file__).parent
-    return [here / "app.tcss", *sorted(p for p in here.glob("*.tcss") if p.name != "app.tcss")]

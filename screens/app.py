@@ -19,15 +19,15 @@ from textual.worker import Worker, WorkerState
 from cockpit import keymap
 from cockpit.engine.hoststate import HostState
 from cockpit.untrusted import printable
-from screens import css_paths as screen_css
 from screens.dashboard import DashboardScreen
 from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
 from screens.messages import DisksSwept, PollRunning
 from screens.poller import Poller
-from widgets import css_paths as widget_css
+from screens.styles import css_paths as screen_css
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
+from widgets.styles import css_paths as widget_css
 
 if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
