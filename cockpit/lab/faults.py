@@ -38,8 +38,22 @@ def _remount(host: HostHandle, mp: str, mode: str) -> None:
 
 def _ro_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str, Any]:
     entry = mounts.owned(host, args[0])
-    _remount(host, entry.mountpoint, "ro")
-    return {"mountpoint": entry.mountpoint}
+    mp = entry.mountpoint
+    p = host.exec(["mount", "-o", "remount,ro", mp], privileged=True)
+    if p.returncode == 0:
+        return {"mountpoint": mp, "restarted": []}
+    if b"busy" not in p.stderr.lower():
+        raise LabError(f"{host.name}: mount -o remount,ro {mp}: {p.stderr.decode(errors='replace').strip()}")
+    # Files open for writing: as after a reboot, the services come back on the
+    # read-only filesystem (those that keep files there, or all of them for /).
+    users = [s for s in host_services(host)
+             if s.command(lab, host) is not None and (mp == "/" or mp in s.mounts_used)]
+    for s in users:
+        lab.stop_service(host, s.name)
+    _remount(host, mp, "ro")
+    for s in users:
+        lab.start_service(host, s.name)
+    return {"mountpoint": mp, "restarted": [s.name for s in users]}
 
 
 def _ro_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:

@@ -64,7 +64,7 @@ def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_siz
         'mount --rbind /sys "$R/sys"',
         'mount -t tmpfs -o mode=755,size=64m tmpfs "$R/run"',
         'mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"',
-        f'mkdir -p "$R/run/.lab/proc" "$R/run/sshd" "$R/run/lock" "$R/.lab-oldroot" {mps}',
+        f'mkdir -p "$R/run/.lab/proc" "$R/run/lab" "$R/run/sshd" "$R/run/lock" "$R/.lab-oldroot" {mps}',
     ]
     if st.raid:
         lines += [

@@ -83,6 +83,8 @@ def _remove_files(lab_dir: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
         else:
             p.unlink(missing_ok=True)
+    for tmp in lab_dir.glob(f".{STATE_FILE}.*.tmp"):  # a save interrupted by a crash
+        tmp.unlink(missing_ok=True)
     (lab_dir / ".lock").unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # not empty: someone else's files
         lab_dir.rmdir()

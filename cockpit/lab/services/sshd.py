@@ -27,7 +27,7 @@ from cockpit.lab.state import FaultRec
 SSHD = "/usr/sbin/sshd"
 CONFIG = "/etc/ssh/lab/sshd_config"
 HOST_KEY = "/etc/ssh/lab/ssh_host_ed25519_key"
-LOG = "/var/log/lab/sshd.log"
+LOG = "/run/lab/sshd.log"  # on tmpfs: sshd exits if it cannot open it (a read-only root)
 
 CONFIG_TEXT = f"""# lab sshd (cockpit.lab.services.sshd)
 Port 22
@@ -74,7 +74,6 @@ class Sshd(Service):
         shutil.copyfile(key, host.seed(HOST_KEY))
         os.chmod(host.seed(HOST_KEY), 0o600)
         shutil.copyfile(str(key) + ".pub", host.seed(HOST_KEY + ".pub"))
-        host.seed(LOG).parent.mkdir(parents=True, exist_ok=True)
         # /root/.ssh: the cockpit's key and the fleet's host-to-host key may log
         # in; the host-to-host private key and every host's key for rsync between hosts
         ssh = host.seed("/root/.ssh/authorized_keys").parent
