@@ -133,9 +133,13 @@ class CockpitApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers the bindings that are active (so never a hidden one)."""
-        yield from super().get_system_commands(screen)
+        titles = set()
+        for command in super().get_system_commands(screen):
+            titles.add(command.title)
+            yield command
         for active in screen.active_bindings.values():
             b = active.binding
-            if b.id is not None and active.enabled and b.description:
+            if b.id is not None and active.enabled and b.description and b.description not in titles:
+                titles.add(b.description)
                 yield SystemCommand(b.description, f"key: {self.get_key_display(b)}",
                                     partial(self.run_action, b.action, active.node))

@@ -29,7 +29,7 @@ def hosts_text(s: FleetSummary) -> Text:
     reach = [(REACH[Reach.UP], s.up, "up")] + [
         (REACH[r], n, r.value) for r, n in ((Reach.UNREACHABLE, s.unreachable), (Reach.UNTRUSTED, s.untrusted),
                                             (Reach.ERROR, s.error), (Reach.PENDING, s.pending)) if n]
-    return _counts(Text(f"{s.total} hosts: ", style="bold", end=""), reach)
+    return _counts(Text(f"{s.total} host{'' if s.total == 1 else 's'}: ", style="bold", end=""), reach)
 
 
 def findings_text(s: FleetSummary) -> Text:

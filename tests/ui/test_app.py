@@ -111,8 +111,8 @@ async def test_read_only_shows_the_badge(make_inventory, closed_port) -> None:
         assert not writable.dashboard.query("#read-only-badge")
 
 
-async def test_quit_stops_polling_and_closes_the_engine(make_inventory, closed_port) -> None:
-    engine = Engine(make_inventory({"web1": closed_port}))
+async def test_quit_during_a_hung_sweep_cancels_it_and_closes_the_engine(make_inventory, hung_port) -> None:
+    engine = Engine(make_inventory({"web1": hung_port}, connect_timeout=60))
     closed = []
     real_close = engine.close
 
@@ -123,10 +123,12 @@ async def test_quit_stops_polling_and_closes_the_engine(make_inventory, closed_p
     engine.close = spy_close  # type: ignore[method-assign]
     app = CockpitApp(engine)
     async with app.run_test() as pilot:
-        await settle(pilot)
+        await pilot.pause()
+        assert app.disk_poller.running
         await pilot.press("q")
         await pilot.pause()
     assert closed and app.return_code == 0
+    assert engine.last_disk_sweep is None  # the sweep was cancelled, not waited for
 
 
 async def test_a_failing_sweep_is_a_notification_and_polling_goes_on(make_inventory, closed_port) -> None:

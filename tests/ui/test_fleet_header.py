@@ -1,0 +1,27 @@
+"""The header's words: counts, time since the last sweep, the sweep indicator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ui_states import NOW, mixed_fleet
+
+from cockpit.engine.summary import summarize
+from widgets.fleet_header import findings_text, hosts_text, sweep_text
+
+
+def test_counts_leave_out_what_is_zero_but_always_say_how_many_are_up() -> None:
+    s = summarize(mixed_fleet().values())
+    assert hosts_text(s).plain == "6 hosts: ✓ 4 up  ✗ 1 unreachable  ✗ 1 untrusted"
+    assert findings_text(s).plain == "✗ 3 critical  ▲ 1 warning"
+    quiet = summarize([mixed_fleet()["web2"]])
+    assert hosts_text(quiet).plain == "1 host: ✓ 1 up"
+
+
+def test_time_since_the_last_sweep_and_the_sweep_indicator() -> None:
+    last = NOW - timedelta(seconds=3)
+    assert sweep_text(last, False, NOW).plain == "swept 3 seconds ago (02:59:57 UTC)"
+    assert sweep_text(NOW - timedelta(minutes=2), False, NOW).plain.startswith("swept 2 minutes ago")
+    assert sweep_text(last, True, NOW).plain == "⟳ sweeping… last 3 seconds ago"
+    assert sweep_text(None, False, NOW).plain == "not swept yet"
+    assert sweep_text(None, True, NOW).plain == "⟳ sweeping…"
