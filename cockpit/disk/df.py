@@ -25,7 +25,7 @@ def parse_df(data: bytes | str) -> Parsed[DfEntry]:
     """One :class:`DfEntry` per data line; the header line is skipped."""
     entries: list[DfEntry] = []
     problems: list[str] = []
-    for line in text_lines(data):
+    for line in text_lines(data, problems):
         if not line.strip() or line.startswith("Filesystem "):
             continue
         entry = _parse_line(line)
@@ -53,12 +53,12 @@ def _parse_line(line: str) -> DfEntry | None:
     tokens = list(_TOKEN.finditer(line))
     for i in range(1, len(tokens) - 4):
         total, used, avail, pct, path = tokens[i : i + 5]
-        if not (
-            _NUMBER.fullmatch(total.group())
+        if not (  # cheapest and most selective tests first
+            path.group().startswith("/")
+            and _PERCENT.fullmatch(pct.group())
+            and _NUMBER.fullmatch(total.group())
             and _NUMBER.fullmatch(used.group())
             and _NUMBER.fullmatch(avail.group())
-            and _PERCENT.fullmatch(pct.group())
-            and path.group().startswith("/")
         ):
             continue
         numbers = [_int(t.group()) for t in (total, used, avail)]

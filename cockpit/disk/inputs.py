@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from cockpit.disk.command import STDOUT_LIMIT
 from cockpit.disk.df import parse_df
 from cockpit.disk.kernel import parse_kernel_log
 from cockpit.disk.mdstat import parse_mdstat
@@ -18,6 +19,7 @@ from cockpit.untrusted import printable
 
 T = TypeVar("T")
 _TIMED_OUT = (124, 137)  # timeout(1): TERM worked / KILL was needed
+_SIGPIPE = 141  # the section was cut by head -c
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ def _use(sec: Section | None, what: str) -> _Usable:
         return _Usable(None, False, f"{what}: not in the probe output")
     if sec.absent:
         return _Usable(b"", True)
+    if len(sec.stdout) > STDOUT_LIMIT or (sec.exit_status == _SIGPIPE and len(sec.stdout) == STDOUT_LIMIT):
+        # The command bounds every section; more than that is not our script talking.
+        return _Usable(sec.stdout[:STDOUT_LIMIT], False, f"{what}: output larger than {STDOUT_LIMIT:,} bytes, cut")
     if sec.exit_status == 0:
         return _Usable(sec.stdout, True)
     partial = sec.stdout if sec.stdout.strip() else None

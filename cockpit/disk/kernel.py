@@ -51,6 +51,7 @@ _JOURNAL_BLIND = re.compile(
     re.IGNORECASE,
 )
 _SCAN_LIMIT = 4096  # characters of a line that are classified (a kernel line is ~1 KiB at most)
+_TEXT_LIMIT = 262144  # the command sends at most 64 KiB; more is not our script: keep the newest part
 
 
 def is_io_error(line: str) -> bool:
@@ -74,7 +75,7 @@ def _count(text: bytes | str, source: str | None) -> KernelLog:
     count = 0
     latest: str | None = None
     read_only = False
-    for line in text_lines(text):
+    for line in text_lines(text[-_TEXT_LIMIT:]):
         if line.startswith("-- ") or not is_io_error(line):  # "-- No entries --", "-- Boot ... --"
             continue
         count += 1

@@ -52,7 +52,7 @@ def parse_mdstat(data: bytes | str) -> Parsed[RaidArray]:
     arrays: list[RaidArray] = []
     problems: list[str] = []
     current: _Array | None = None
-    for line in text_lines(data):
+    for line in text_lines(data, problems):
         stripped = line.strip()
         header = None if line[:1].isspace() else _HEADER.fullmatch(stripped)
         if header:

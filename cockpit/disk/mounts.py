@@ -30,7 +30,7 @@ def parse_proc_mounts(data: bytes | str) -> Parsed[MountEntry]:
     """``/proc/mounts``: ``device mountpoint fstype options dump pass``, single spaces."""
     entries: list[MountEntry] = []
     problems: list[str] = []
-    for line in text_lines(data):
+    for line in text_lines(data, problems):
         if not line.strip():
             continue
         fields = line.split(" ")
@@ -47,7 +47,7 @@ def parse_fstab(data: bytes | str) -> Parsed[FstabEntry]:
     """``/etc/fstab``: comments, blank lines, UUID=/LABEL= specs, swap and ``none`` mount points."""
     entries: list[FstabEntry] = []
     problems: list[str] = []
-    for line in text_lines(data):
+    for line in text_lines(data, problems):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
