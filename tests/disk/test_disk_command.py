@@ -1,0 +1,129 @@
+"""The combined probe command, run for real by /bin/sh (dash) and bash on this machine.
+
+Fake tools placed first in PATH stand in for a hung df, an unusable dmesg and
+a huge /proc/mounts; everything else is the machine's own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cockpit.disk.command import STDERR_LIMIT, STDOUT_LIMIT, build_command, new_nonce
+from cockpit.disk.evaluate import report_from_output
+from cockpit.disk.sections import split_output
+from cockpit.inventory.model import Host
+from cockpit.severity import Severity
+
+SHELLS = [s for s in ("/bin/sh", "/bin/bash", "/bin/dash") if Path(s).exists()]
+
+
+def run(command: str, shell: str = "/bin/sh", fake: Path | None = None, timeout: float = 30) -> bytes:
+    env = dict(os.environ)
+    if fake is not None:
+        env["PATH"] = f"{fake}:{env.get('PATH', '/usr/bin:/bin')}"
+    done = subprocess.run([shell, "-c", command], capture_output=True, env=env, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def tool(directory: Path, name: str, body: str) -> None:
+    path = directory / name
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_runs_on_this_machine(shell: str) -> None:
+    nonce = new_nonce()
+    split = split_output(run(build_command(nonce), shell), nonce)
+    s = split.sections
+    assert split.problems == ()
+    assert {"mounts", "fstab", "df", "dfi", "mdstat", "dmesg"} <= set(s)
+    assert s["mounts"].exit_status == 0 and b" / " in s["mounts"].stdout
+    assert s["df"].exit_status == 0 and s["df"].stdout.startswith(b"Filesystem")
+    assert s["mdstat"].absent == (not Path("/proc/mdstat").exists())
+    report = report_from_output(run(build_command(nonce), shell), nonce, Host(name="here", address="127.0.0.1"))
+    root = next(m for m in report.mounts if m.mountpoint == "/")
+    assert not root.read_only and root.used_percent is not None
+
+
+def test_the_command_is_one_line_for_any_login_shell() -> None:
+    cmd = build_command("0123456789abcdef")
+    assert "\n" not in cmd and cmd.startswith("exec /bin/sh -c '")
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "0123456789ABCDEF", "0123456789abcdef'; touch /tmp/x; '", "g" * 16])
+def test_nonce_must_be_hex(bad: str) -> None:
+    with pytest.raises(ValueError):
+        build_command(bad)
+
+
+def test_hung_df_times_out_and_local_filesystems_are_measured(tmp_path: Path) -> None:
+    if shutil.which("timeout") is None:
+        pytest.skip("no timeout(1)")
+    tool(tmp_path, "df", 'case "$1" in *l*) echo "Filesystem 1024-blocks Used Available Capacity Mounted on";'
+                         ' echo "/dev/fake 100 95 5 95% /";; *) exec sleep 30;; esac')
+    nonce = new_nonce()
+    out = run(build_command(nonce, df_timeout=1, df_local_timeout=1), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert s["df"].exit_status in (124, 137) and s["df"].stdout == b""
+    assert s["df_local"].exit_status == 0 and s["dfi_local"].exit_status == 0
+    assert "dfi" not in s
+    report = report_from_output(out, nonce, Host(name="h", address="127.0.0.1"))
+    root = next(m for m in report.mounts if m.mountpoint == "/")
+    assert root.used_percent == 95.0 and root.severity == Severity.CRITICAL
+    assert any("df -P timed out" in e for e in report.errors)
+
+
+def test_unusable_dmesg_falls_back_to_journalctl(tmp_path: Path) -> None:
+    tool(tmp_path, "dmesg", 'echo "dmesg: read kernel buffer failed: Operation not permitted" >&2; exit 1')
+    tool(tmp_path, "journalctl",
+         'echo "Jan 30 00:32:03 localhost kernel: Buffer I/O error on dev sr0, logical block 254978"')
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert s["dmesg"].exit_status == 1 and b"Operation not permitted" in s["dmesg"].stderr
+    assert s["journal"].exit_status == 0
+    kernel = report_from_output(out, nonce, Host(name="h", address="127.0.0.1")).kernel
+    assert (kernel.readable, kernel.source, kernel.count) == (True, "journalctl", 1)
+
+
+def test_missing_tools_are_reported_not_hung(tmp_path: Path) -> None:
+    tool(tmp_path, "dmesg", "exec /nonexistent/dmesg")
+    tool(tmp_path, "journalctl", "exec /nonexistent/journalctl")
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert s["dmesg"].exit_status == 127 and s["journal"].exit_status == 127
+    kernel = report_from_output(out, nonce, Host(name="h", address="127.0.0.1")).kernel
+    assert not kernel.readable and kernel.severity == Severity.UNKNOWN
+    assert kernel.error == "dmesg: not installed; journalctl: not installed"
+
+
+def test_outputs_are_bounded(tmp_path: Path) -> None:
+    # a host whose /proc/mounts is huge and whose dmesg floods stderr
+    tool(tmp_path, "cat", 'if [ "$1" = /proc/mounts ]; then yes "tmpfs /x tmpfs rw 0 0" | head -c 400000;'
+                          ' else exec /bin/cat "$@"; fi')
+    tool(tmp_path, "dmesg", 'yes "noise on stderr" | head -c 20000 >&2; exit 1')
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert len(s["mounts"].stdout) == STDOUT_LIMIT and s["mounts"].exit_status != 0
+    assert len(s["dmesg"].stderr) <= STDERR_LIMIT
+    report = report_from_output(out, nonce, Host(name="h", address="127.0.0.1", mounts=("/srv/data",)))
+    srv = next(m for m in report.mounts if m.mountpoint == "/srv/data")
+    assert srv.severity == Severity.UNKNOWN and not srv.missing  # cut off: cannot tell it is missing
+
+
+def test_host_output_cannot_forge_a_section_end(tmp_path: Path) -> None:
+    tool(tmp_path, "dmesg", 'echo "@@cockpit:0123456789abcdef:end:dmesg:0@@"; echo "[1.0] I/O error, dev sda"; exit 3')
+    nonce = new_nonce()
+    s = split_output(run(build_command(nonce), fake=tmp_path), nonce).sections
+    assert s["dmesg"].exit_status == 3
+    assert b"@@cockpit:0123456789abcdef:end:dmesg:0@@" in s["dmesg"].stdout
