@@ -86,3 +86,24 @@ async def test_enter_asks_for_the_detail_of_the_row_under_the_cursor() -> None:
         table.focus()
         await pilot.press("down", "enter")
         assert seen == ["b"]
+
+
+async def test_the_detail_key_is_remappable_by_its_binding_id() -> None:
+    seen: list[str] = []
+
+    class Watch(TableApp):
+        def on_mount(self) -> None:
+            self.set_keymap({"detail": "d"})
+
+        def on_keyed_table_detail_requested(self, event: KeyedTable.DetailRequested) -> None:
+            seen.append(event.group)
+
+    app = Watch()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row("a", 0, "")])
+        table.focus()
+        await pilot.press("enter")
+        assert seen == []
+        await pilot.press("d")
+        assert seen == ["a"]
