@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--hosts", type=int, default=3, metavar="N", help="number of hosts (default 3)")
     c.add_argument("--subnet", help="lab network, e.g. 198.18.7.0/24 (default: derived from --dir)")
     c.add_argument("--data-size", type=int, default=256, metavar="MB", help="size of each /srv (default 256)")
+    c.add_argument("--light", action="store_true",
+                   help="scale runs: sshd only, no /srv, no RAID view (about 5 MB per host)")
     c.set_defaults(handler=_up)
 
     c = cmd("down", "remove every namespace, process, mount, loop device and link of the lab")
@@ -91,7 +93,7 @@ def _do_up(lab: object, args: argparse.Namespace) -> int:
     from cockpit.lab import FleetSpec, Lab
 
     assert isinstance(lab, Lab)
-    spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size)
+    spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size, light=args.light)
     took = lab.up(spec)
     st = lab.state
     first = next(iter(st.hosts.values()))

@@ -44,6 +44,7 @@ def new_state(lab_dir: Path, spec: FleetSpec, cgroup_root: Path) -> LabState:
 
 
 def start_klogd(lab: Lab) -> None:
+    """Spawn the kernel log router (see :func:`wait_klogd`)."""
     st = lab.state
     cg = Path(st.cgroup) / "klogd"
     cgroup.create(cg)
@@ -55,6 +56,11 @@ def start_klogd(lab: Lab) -> None:
     with lab.store.lock():
         st.klogd = ref
         lab.store.save()
+
+
+def wait_klogd(lab: Lab) -> None:
+    ref = lab.state.klogd
+    assert ref is not None
     if not procs.wait_until(lambda: (lab.dir / READY_FILE).exists() or not procs.alive(ref), 15.0) \
             or not procs.alive(ref):
         raise LabError(f"the kernel log router did not start: {procs.tail(lab.dir / 'klogd.log')}")
@@ -91,7 +97,7 @@ def build_host(lab: Lab, hs: HostSpec) -> None:
         device = loopdev.attach(Path(lp.image))
         with lab.store.lock():
             lp.device = device
-            lab.store.save()
+            lab.store.save(hs.name)
     _seed_base(lab, host)
     for svc in hs.services:
         svc.prepare(lab, host)
@@ -109,13 +115,14 @@ def build(lab: Lab, spec: FleetSpec, echo: Callable[[str], None]) -> float:
     st = lab.state
     cgroup.create(Path(st.cgroup))
     lab.store.save()
-    start_klogd(lab)
+    start_klogd(lab)  # Python start-up (~0.3 s) overlaps the keys and links
     make_keys(lab)
     with lab.store.lock():
         st.bridge_created = True  # intent first: down removes it if it exists
         lab.store.save()
     netns.create_bridge(st.bridge, lab.network.network_address + 1, lab.network)
     netns.create_links(st.bridge, [netns.HostLink(h.netns, h.veth, h.peer) for h in st.hosts.values()])
+    wait_klogd(lab)
     workers = max(1, min(8, len(spec.hosts)))
     with ThreadPoolExecutor(workers, thread_name_prefix="lab-host") as pool:
         futures = [pool.submit(build_host, lab, hs) for hs in spec.hosts]

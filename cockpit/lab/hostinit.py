@@ -114,7 +114,7 @@ def boot(store: StateStore, host: HostHandle, script: str, timeout: float = 60.0
     launcher = procs.spawn(argv, log, cg / "cgroup.procs")
     with store.lock():
         st.launcher = launcher
-        store.save()
+        store.save(st.name)
 
     def init_found() -> bool:
         for pid in cgroup.procs(cg):
@@ -127,7 +127,7 @@ def boot(store: StateStore, host: HostHandle, script: str, timeout: float = 60.0
     if st.init is None:
         raise LabError(f"lab host {st.name} did not boot: {procs.tail(log) or 'no output'}")
     with store.lock():
-        store.save()
+        store.save(st.name)
     marker = Path(f"/proc/{st.init.pid}/root") / ready_marker(store.state.lab_id, st.name).lstrip("/")
     init = st.init
     if not procs.wait_until(lambda: marker.exists() or not procs.alive(init), timeout):

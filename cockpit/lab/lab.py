@@ -132,14 +132,14 @@ class Lab:
         rec = host.spawn(name, argv)
         with self.store.lock():
             host.state.running[name] = rec
-            self.store.save()
+            self.store.save(host.name)
         svc.wait_ready(self, host, build.READY_TIMEOUT)
 
     def stop_service(self, host: HostHandle, name: str) -> None:
         self.service(host, name).stop(self, host)
         with self.store.lock():
             host.state.running.pop(name, None)
-            self.store.save()
+            self.store.save(host.name)
 
     # -- up / down ---------------------------------------------------------------------------
     def up(self, spec: FleetSpec | None = None, *, echo: Echo = _print, owner: ProcRef | None = None) -> float:
