@@ -12,6 +12,7 @@ import pytest
 from labssh import SAFETY, connect, eventually, out, run
 
 from cockpit.lab import Lab, LabError
+from cockpit.lab import procs as lab_procs
 
 pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("healed")]
 
@@ -177,5 +178,7 @@ def test_the_same_fault_twice_is_a_no_op(lab: Lab) -> None:
 def test_heal_with_no_arguments_restarts_a_dead_service(lab: Lab) -> None:
     pid = lab.status()["hosts"][0]["services"]["sshd"]["pid"]
     os.kill(pid, 9)  # behind the lab's back
+    ref = lab.state.host("web1").running["sshd"].pid
+    assert lab_procs.wait_until(lambda: not lab_procs.alive(ref), SAFETY)
     assert any("restarted sshd" in line for line in lab.heal())
     assert lab.status()["hosts"][0]["services"]["sshd"]["running"]
