@@ -93,7 +93,8 @@ class HostHandle:
     def spawn(self, service: str, argv: Sequence[str]) -> ServiceRec:
         cg = self.cgroup(f"svc-{service}")
         cgroup.create(cg)
-        if cgroup.populated(cg):
+        old = self.state.running.get(service)
+        if old is not None and procs.alive(old.pid):
             raise LabError(f"{self.name}: service {service} is already running")
         log = self.dir / f"{service}.out"
         launcher = procs.spawn([*self.nsenter(), *argv], log, cg / "cgroup.procs")

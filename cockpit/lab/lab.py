@@ -279,7 +279,7 @@ class Lab:
             for s in faults.host_services(h):
                 rec = h.state.running.get(s.name)
                 if s.command(self, h) is not None and (rec is None or not procs.alive(rec.pid)):
-                    h.kill_service(s.name)
+                    s.stop(self, h)
                     self.start_service(h, s.name, s)
                     out.append(f"{name}: restarted {s.name}")
         return out

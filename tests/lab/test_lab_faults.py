@@ -125,11 +125,14 @@ async def test_hang_ssh_hangs_new_and_existing_connections(lab: Lab) -> None:
 
 
 async def test_kill_ssh_refuses_and_heal_restarts(lab: Lab) -> None:
+    # something a session started and detached (an rsync import, say) outlives sshd, as on a real host
+    pid = (await out(lab, "web1", "setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!")).strip()
     lab.fault("web1", "kill-ssh")
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((lab.state.host("web1").address, 22), timeout=SAFETY)
     lab.heal("web1")
     assert (await out(lab, "web1", "hostname")).strip() == "web1"
+    assert (await out(lab, "web1", f"kill {pid} && echo survived")).strip() == "survived"
 
 
 async def test_new_host_key_is_not_trusted_and_heal_restores_the_old_one(lab: Lab) -> None:

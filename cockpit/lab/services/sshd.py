@@ -25,6 +25,8 @@ from cockpit.lab.services.base import LabContext, Service, register
 from cockpit.lab.state import FaultRec
 
 SSHD = "/usr/sbin/sshd"
+# what sshd runs per connection (9.2 re-executes itself; 9.8+ has helper binaries)
+SSHD_EXES = (SSHD, "/usr/lib/openssh/sshd-session", "/usr/lib/openssh/sshd-auth")
 CONFIG = "/etc/ssh/lab/sshd_config"
 HOST_KEY = "/etc/ssh/lab/ssh_host_ed25519_key"
 LOG = "/run/lab/sshd.log"  # on tmpfs: sshd exits if it cannot open it (a read-only root)
@@ -106,11 +108,25 @@ class Sshd(Service):
             time.sleep(0.02)
         raise LabError(f"{host.name}: sshd does not answer on {host.address}:22 ({last})")
 
+    def stop(self, lab: LabContext, host: HostHandle) -> None:
+        """Kill every sshd process (the listener and each connection's), as a
+        crashed or stopped sshd would: connections drop. What sessions started
+        and detached (an rsync import, a cron) keeps running, as on a real host."""
+        rec = host.state.running.get(self.name)
+        refs = [rec.pid, rec.launcher] if rec else []
+        for pid in sshd_pids(host):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        # nsenter stops itself when its child is stopped (hang-ssh): kill it too
+        procs.signal_proc(rec.launcher if rec else None, signal.SIGKILL)
+        if not procs.wait_until(lambda: not sshd_pids(host) and not any(procs.alive(r) for r in refs), 10.0):
+            raise LabError(f"{host.name}: sshd processes did not exit")
+
     def faults(self) -> tuple[FaultKind, ...]:
         return (
-            FaultKind("hang-ssh", "", "SIGSTOP the host's sshd and its sessions (connects and commands hang)",
+            FaultKind("hang-ssh", "", "SIGSTOP the host's sshd and its connections (connects and commands hang)",
                       _hang_apply, _hang_heal, slot="sshd"),
-            FaultKind("kill-ssh", "", "kill the host's sshd and its sessions (connection refused)",
+            FaultKind("kill-ssh", "", "kill the host's sshd and its connections (connection refused)",
                       _kill_apply, _restart_heal, slot="sshd"),
             FaultKind("new-host-key", "", "restart sshd with a NEW host key (the cockpit must distrust it)",
                       _newkey_apply, _newkey_heal, slot="sshd"),
@@ -118,14 +134,27 @@ class Sshd(Service):
 
 
 # -- faults ------------------------------------------------------------------------
+def sshd_pids(host: HostHandle) -> list[int]:
+    """The sshd processes in the service's cgroup (not what sessions started)."""
+    out = []
+    for pid in host.service_pids("sshd"):
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if exe in SSHD_EXES:
+            out.append(pid)
+    return out
+
+
 def _signal_all(host: HostHandle, sig: int, first: int | None = None) -> list[int]:
     done: list[int] = []
     if first is not None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(first, sig)
             done.append(first)
-    for _ in range(3):  # a session may fork while we go: sweep until stable
-        new = [p for p in host.service_pids("sshd") if p not in done]
+    for _ in range(3):  # a connection may fork while we go: sweep until stable
+        new = [p for p in sshd_pids(host) if p not in done]
         if not new:
             break
         for pid in new:
@@ -144,14 +173,18 @@ def _main_pid(host: HostHandle) -> int:
 
 
 def _hang_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str, Any]:
-    # The listener first (no new sessions), then every sshd process and session
-    # under it: on a hung machine an existing connection hangs too.
+    # The listener first (no new connections), then each connection's sshd:
+    # an existing connection hangs too, as on a hung machine.
     return {"pids": _signal_all(host, signal.SIGSTOP, _main_pid(host))}
 
 
 def _hang_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
+    # nsenter (the launcher) stopped itself when sshd was stopped: it resumes
+    # and sends its child SIGCONT; then every sshd process we stopped
+    svc = host.state.running.get("sshd")
+    procs.signal_proc(svc.launcher if svc else None, signal.SIGCONT)
     for pid in rec.data.get("pids", []):
-        if pid in host.service_pids("sshd"):
+        if pid in sshd_pids(host):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
     _signal_all(host, signal.SIGCONT)
