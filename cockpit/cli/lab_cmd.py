@@ -110,8 +110,10 @@ def _do_down(lab: object, args: argparse.Namespace) -> int:
     from cockpit.lab import Lab
 
     assert isinstance(lab, Lab)
-    lab.down()
-    print(f"lab down: {lab.dir} removed")
+    if lab.down():
+        print(f"lab down: {lab.dir} removed")
+    else:
+        print(f"lab down: no lab in {lab.dir}, nothing to remove")
     return 0
 
 
@@ -181,7 +183,7 @@ def _do_exec(lab: object, args: argparse.Namespace) -> int:
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
-        raise LabError("exec: give a command, e.g. cockpit lab exec web1 -- df -P")
+        raise LabError("give a command, e.g. cockpit lab exec web1 -- df -P")
     p = lab.exec(args.host, argv, privileged=args.privileged, timeout=3600)
     sys.stdout.buffer.write(p.stdout)
     sys.stderr.buffer.write(p.stderr)

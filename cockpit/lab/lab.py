@@ -106,6 +106,9 @@ class Lab:
     def hosts(self) -> list[str]:
         return list(self.state.hosts)
 
+    def address(self, host: str) -> str:
+        return self.state.host(host).address
+
     def handle(self, host: str, running: bool = True) -> HostHandle:
         h = HostHandle(self.state.host(host), Path(self.state.cgroup))
         if running:
@@ -167,10 +170,15 @@ class Lab:
                 self._down_locked(echo)
                 raise
 
-    def down(self, *, echo: Echo = _print) -> None:
+    def down(self, *, echo: Echo = _print) -> bool:
+        """Remove the lab; False if there was none (nothing to do)."""
         install.require_root()
+        if not self._dir.exists():
+            return False
         with lab_lock(self._dir):
+            existed = StateStore.load(self._dir) is not None
             self._down_locked(echo)
+            return existed
 
     def _down_locked(self, echo: Echo) -> None:
         problems = teardown.down(self._dir, echo)

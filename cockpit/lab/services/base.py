@@ -22,6 +22,34 @@ To add one: subclass, decorate with ``@register``, import the module in
 :mod:`cockpit.lab.services` and add its ``packages`` (apt) and ``tools``.
 Parameters must be dataclass fields of JSON-able values: they are stored in
 the lab state so another ``cockpit lab`` process can rebuild the service.
+A sketch::
+
+    @register
+    @dataclasses.dataclass(frozen=True)
+    class MariaDB(Service):
+        name = "mariadb"
+        packages = ("mariadb-server",)
+        tools = ("/usr/sbin/mariadbd",)
+        mounts_used = ("/srv",)
+        databases: tuple[str, ...] = ()
+
+        def prepare(self, lab, host):
+            host.seed("/etc/mysql/lab.cnf").write_text(CNF)  # datadir=/srv/mysql, 127.0.0.1:3306
+        def setup(self, lab, host):
+            host.exec(["mariadb-install-db", "--defaults-file=/etc/mysql/lab.cnf"], privileged=True, check=True)
+        def command(self, lab, host):
+            return ["/usr/sbin/mariadbd", "--defaults-file=/etc/mysql/lab.cnf"]
+        def faults(self):
+            return (FaultKind("hang-mysql", "", "SIGSTOP mariadbd", _stop, _cont),)
+        def fleet_inventory(self, lab):
+            return {"mysql": {"user": "cockpit", "password_env": "COCKPIT_MYSQL_PASSWORD"}}
+
+    HostSpec("web1", services=(Sshd(), MariaDB(databases=("acme",))))
+
+Inside a host: its own loopback (127.0.0.1 is the host's own), /run and
+/tmp (tmpfs), / (its own overlay: write /etc, /var freely), data mounts
+from ``HostSpec.mounts``. ``host.path(p)`` reaches a running host's files from
+the machine; ``host.state.running[name].pid`` is a service's outer pid.
 """
 
 from __future__ import annotations
