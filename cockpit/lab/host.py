@@ -112,6 +112,11 @@ class HostHandle:
             raise LabError(f"{self.name}: {service} did not start: {procs.tail(log) or 'no output'}")
         return rec
 
+    def pids(self) -> list[int]:
+        """Every process on this host (outer pids): its init, services, and all
+        that sessions started (e.g. to find a host's rsync for a kill-rsync fault)."""
+        return cgroup.procs(self.cgroup_root / self.name)
+
     def service_pids(self, service: str) -> list[int]:
         return cgroup.procs(self.cgroup(f"svc-{service}"))
 

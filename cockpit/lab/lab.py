@@ -282,6 +282,10 @@ class Lab:
 
     def _restart_dead_services(self) -> list[str]:
         out: list[str] = []
+        if not procs.alive(self.state.klogd):
+            build.start_klogd(self)
+            build.wait_klogd(self)
+            out.append("restarted the kernel log router")
         for name in self.state.hosts:
             h = self.handle(name)
             for s in faults.host_services(h):

@@ -185,3 +185,19 @@ def test_heal_with_no_arguments_restarts_a_dead_service(lab: Lab) -> None:
     assert lab_procs.wait_until(lambda: not lab_procs.alive(ref), SAFETY)
     assert any("restarted sshd" in line for line in lab.heal())
     assert lab.status()["hosts"][0]["services"]["sshd"]["running"]
+
+
+def test_heal_with_no_arguments_restarts_the_kernel_log_router(lab: Lab) -> None:
+    ref = lab.state.klogd
+    assert ref is not None
+    os.kill(ref.pid, 9)
+    assert lab_procs.wait_until(lambda: not lab_procs.alive(ref), SAFETY)
+    assert "restarted the kernel log router" in lab.heal()
+    assert lab.status()["klogd"]["running"]
+
+
+def test_every_process_of_a_host_is_found_from_its_cgroup(lab: Lab) -> None:
+    host = lab.handle("web2")
+    pids = host.pids()
+    assert host.init_pid in pids and set(host.service_pids("sshd")) <= set(pids)
+    assert not set(pids) & set(lab.handle("web1").pids())
