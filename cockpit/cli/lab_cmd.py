@@ -97,7 +97,8 @@ def _do_up(lab: object, args: argparse.Namespace) -> int:
     took = lab.up(spec)
     st = lab.state
     first = next(iter(st.hosts.values()))
-    print(f"lab up: {len(st.hosts)} hosts in {took:.1f} s on {st.subnet} (bridge {st.bridge})")
+    n = len(st.hosts)
+    print(f"lab up: {n} host{'' if n == 1 else 's'} in {took:.1f} s on {st.subnet} (bridge {st.bridge})")
     print(f"  inventory:  {lab.inventory_path}")
     print(f"  ssh:        ssh -i {lab.identity_file} -o UserKnownHostsFile={lab.known_hosts_path} "
           f"root@{first.address}")

@@ -5,9 +5,51 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cockpit.lab.errors import LabError
+
+if TYPE_CHECKING:
+    from cockpit.lab.lab import Lab
+
+
+def _merge(into: dict[str, Any], add: Mapping[str, Any]) -> None:
+    for k, v in add.items():
+        if isinstance(v, Mapping) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        elif isinstance(v, list) and isinstance(into.get(k), list):
+            into[k] += [x for x in v if x not in into[k]]
+        else:
+            into[k] = v
+
+
+def fleet_data(lab: Lab) -> dict[str, Any]:
+    """The inventory of the lab fleet, with what each service adds."""
+    from cockpit.lab.faults import host_services
+
+    data: dict[str, Any] = {
+        "defaults": {"ssh_user": "root", "ssh_port": 22, "identity_file": str(lab.identity_file),
+                     "known_hosts": str(lab.known_hosts_path), "connect_timeout": 5, "command_timeout": 10},
+        "hosts": [],
+    }
+    extra: dict[str, Any] = {}
+    for h in lab.state.hosts.values():
+        entry: dict[str, Any] = {"name": h.name, "address": h.address, "role": h.role}
+        if h.public_ip:
+            entry["public_ip"] = h.public_ip
+        entry["mounts"] = h.owned_mounts()
+        handle = lab.handle(h.name, running=False)
+        for s in host_services(handle):
+            _merge(entry, s.host_inventory(lab, handle))
+            _merge(extra, s.fleet_inventory(lab))
+        data["hosts"].append(entry)
+    _merge(data, extra)
+    return data
+
+
+def header(lab: Lab) -> str:
+    return (f"cockpit lab fleet in {lab.dir} ({lab.state.subnet}); written by `cockpit lab up`.\n"
+            "public_ip values are documentation addresses: nothing is ever sent to them.")
 
 
 def _value(v: Any) -> str:

@@ -16,30 +16,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cockpit.lab import build, cgroup, faults, install, inventory_writer, keys, netns, procs, teardown
+from cockpit.lab import build, cgroup, faultops, install, inventory_writer, keys, status, teardown
 from cockpit.lab.errors import LabError
 from cockpit.lab.host import HostHandle
 from cockpit.lab.lock import lab_lock
 from cockpit.lab.naming import DEFAULT_DIR
 from cockpit.lab.services.base import Service, make
 from cockpit.lab.spec import FleetSpec
-from cockpit.lab.state import FaultRec, LabState, ProcRef, StateStore
+from cockpit.lab.state import LabState, ProcRef, StateStore
 
 Echo = Callable[[str], None]
 
 
 def _print(msg: str) -> None:
     print(msg, flush=True)
-
-
-def _merge(into: dict[str, Any], add: dict[str, Any]) -> None:
-    for k, v in add.items():
-        if isinstance(v, dict) and isinstance(into.get(k), dict):
-            _merge(into[k], v)
-        elif isinstance(v, list) and isinstance(into.get(k), list):
-            into[k] += [x for x in v if x not in into[k]]
-        else:
-            into[k] = v
 
 
 class Lab:
@@ -187,133 +177,26 @@ class Lab:
             raise LabError(f"lab down left behind: {', '.join(problems)}")
 
     def write_inventory(self) -> None:
-        data: dict[str, Any] = {
-            "defaults": {"ssh_user": "root", "ssh_port": 22, "identity_file": str(self.identity_file),
-                         "known_hosts": str(self.known_hosts_path), "connect_timeout": 5, "command_timeout": 10},
-            "hosts": [],
-        }
-        extra: dict[str, Any] = {}
-        for h in self.state.hosts.values():
-            entry: dict[str, Any] = {"name": h.name, "address": h.address, "role": h.role}
-            if h.public_ip:
-                entry["public_ip"] = h.public_ip
-            entry["mounts"] = h.owned_mounts()
-            handle = self.handle(h.name, running=False)
-            for s in faults.host_services(handle):
-                _merge(entry, s.host_inventory(self, handle))
-                _merge(extra, s.fleet_inventory(self))
-            data["hosts"].append(entry)
-        _merge(data, extra)
-        header = (f"cockpit lab fleet in {self._dir} ({self.state.subnet}); written by `cockpit lab up`.\n"
-                  "public_ip values are documentation addresses: nothing is ever sent to them.")
-        inventory_writer.write(self.inventory_path, data, header)
+        inventory_writer.write(self.inventory_path, inventory_writer.fleet_data(self), inventory_writer.header(self))
 
     # -- faults ---------------------------------------------------------------------------------
     def fault(self, host: str, kind: str, *args: str) -> str:
+        """Inject a fault (see ``cockpit lab faults``); returns a one-line report."""
         install.require_root()
         with lab_lock(self._dir):
             self.reload()
-            h = self.handle(host)
-            kinds = faults.kinds_for(h)
-            fk = kinds.get(kind)
-            if fk is None:
-                raise LabError(f"unknown fault {kind!r} for {host} (known: {', '.join(sorted(kinds))})")
-            argv = list(args)
-            if not fk.min_args <= len(argv) <= fk.max_args:
-                usage = f"{kind} {fk.usage}".strip()
-                raise LabError(f"fault {kind} takes {fk.usage or 'no arguments'} (usage: lab fault {host} {usage})")
-            key = fk.slot_key(argv)
-            for old in [f for f in self.state.faults if f.host == host]:
-                ok = kinds.get(old.kind)
-                if ok is not None and ok.slot_key(old.args) == key:
-                    if old.kind == kind and old.args == argv:
-                        return f"{host}: {kind} is already active"
-                    self._heal_one(old)
-            rec = FaultRec(host=host, kind=kind, args=argv)
-            with self.store.lock():
-                self.state.faults.append(rec)
-                self.store.save()
-            try:
-                data = fk.apply(self, h, argv)
-            except BaseException:
-                self._heal_one(rec, quiet=True)
-                raise
-            with self.store.lock():
-                rec.data = data
-                self.store.save()
-            return f"{host}: {kind} {' '.join(argv)}".rstrip()
+            return faultops.inject(self, host, kind, list(args))
 
     def heal(self, host: str | None = None, kind: str | None = None) -> list[str]:
-        """Undo active faults (all of them when no host/kind is given), newest first."""
+        """Undo active faults, newest first. With no host and no kind: every
+        fault, and restart whatever service or router died. Returns what was done."""
         install.require_root()
         with lab_lock(self._dir):
             self.reload()
-            if host is not None:
-                self.state.host(host)
-            todo = [f for f in reversed(self.state.faults)
-                    if (host is None or f.host == host) and (kind is None or f.kind == kind)]
-            done: list[str] = []
-            errors: list[str] = []
-            for rec in todo:
-                try:
-                    self._heal_one(rec)
-                    done.append(f"{rec.host}: healed {rec.kind} {' '.join(rec.args)}".rstrip())
-                except LabError as e:
-                    errors.append(f"{rec.host} {rec.kind}: {e}")
-            if host is None and kind is None:
-                done += self._restart_dead_services()
-            if errors:
-                raise LabError("heal failed: " + "; ".join(errors))
-            return done
-
-    def _heal_one(self, rec: FaultRec, quiet: bool = False) -> None:
-        try:
-            h = self.handle(rec.host)
-            fk = faults.kinds_for(h).get(rec.kind)
-            if fk is not None:
-                fk.heal(self, h, rec)
-        except LabError:
-            if not quiet:
-                raise
-        with self.store.lock():
-            if rec in self.state.faults:
-                self.state.faults.remove(rec)
-            self.store.save()
-
-    def _restart_dead_services(self) -> list[str]:
-        out: list[str] = []
-        if not procs.alive(self.state.klogd):
-            build.start_klogd(self)
-            build.wait_klogd(self)
-            out.append("restarted the kernel log router")
-        for name in self.state.hosts:
-            h = self.handle(name)
-            for s in faults.host_services(h):
-                rec = h.state.running.get(s.name)
-                if s.command(self, h) is not None and (rec is None or not procs.alive(rec.pid)):
-                    s.stop(self, h)
-                    self.start_service(h, s.name, s)
-                    out.append(f"{name}: restarted {s.name}")
-        return out
+            return faultops.heal(self, host, kind)
 
     # -- status --------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
+        """Hosts, pids and active faults (JSON-able)."""
         self.reload()
-        st = self.state
-        hosts = []
-        for h in st.hosts.values():
-            hosts.append({
-                "name": h.name, "address": h.address, "role": h.role, "netns": h.netns,
-                "init": h.init.pid if h.init else None, "running": procs.alive(h.init),
-                "link": "up" if netns.link_is_up(h.veth) else "down",
-                "services": {k: {"pid": v.pid.pid if v.pid else None, "running": procs.alive(v.pid)}
-                             for k, v in h.running.items()},
-                "mounts": {lp.mountpoint: lp.device for lp in h.loops},
-            })
-        return {
-            "dir": st.dir, "status": st.status, "subnet": st.subnet, "bridge": st.bridge,
-            "klogd": {"pid": st.klogd.pid if st.klogd else None, "running": procs.alive(st.klogd)},
-            "inventory": str(self.inventory_path), "hosts": hosts,
-            "faults": [{"host": f.host, "kind": f.kind, "args": f.args} for f in st.faults],
-            "owner": st.owner.pid if st.owner else None,
-        }
+        return status.status(self)
