@@ -11,9 +11,13 @@ own root filesystem before ``pivot_root`` into it:
   machine's root. ``/etc/fstab``, ``/etc/hosts``, an empty ``/root/.bashrc``
   (root's real one runs ``pyenv init``: ~95 ms per ssh command) and
   ``/root/.ssh`` are the host's own files, copied in from ``seed/``.
-* ``/dev`` and ``/sys`` (the namespace's sysfs) bound in; ``/run`` and
-  ``/tmp`` private tmpfs; ``/dev/kmsg`` bound to the host's kernel log view
-  (:mod:`cockpit.lab.kmsg`); ``/proc`` per :mod:`cockpit.lab.procview`.
+* ``/dev``: a tmpfs with the usual devices, its own devpts and the host's own
+  loop devices only (root on a host cannot reach the machine's disk);
+  ``/dev/kmsg`` bound to the host's kernel log view (:mod:`cockpit.lab.kmsg`);
+* ``/sys``: the network namespace's sysfs, read-only; ``/proc``: the PID
+  namespace's procfs (through :mod:`cockpit.lab.procview` for RAID hosts) with
+  ``/proc/sys`` and ``/proc/sysrq-trigger`` read-only (no global sysctls);
+* ``/run`` and ``/tmp``: private tmpfs.
 * each data mount: the host's own loop device, ext4, ``errors=remount-ro``.
 
 Then it becomes the PID namespace's reaper (``while :; do sleep & wait;
@@ -37,6 +41,13 @@ def ready_marker(lab_id: str, host: str) -> str:
     return f"/run/.lab/booted-{lab_id}-{host}"
 
 
+def _read_only_proc(proc: str) -> list[str]:
+    """The kernel's global knobs stay out of a host's reach: sysctls and sysrq."""
+    return [f'mount --bind -o ro "{proc}/sys" "{proc}/sys"',
+            f'if [ -e "{proc}/sysrq-trigger" ]; then '
+            f'mount --bind -o ro "{proc}/sysrq-trigger" "{proc}/sysrq-trigger"; fi']
+
+
 def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_size_mb: int,
            pid_max: int, mdstat: str) -> str:
     """The init script. Each external command costs ~8 ms here (fork+exec in a
@@ -44,6 +55,7 @@ def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_siz
     st = host.state
     q = shlex.quote
     mps = " ".join(f'"$R"{q(lp.mountpoint)}' for lp in st.loops)
+    loops = " ".join(q(lp.device) for lp in st.loops if lp.device)
     lines = [
         "set -eu",
         # COCKPIT_LAB_TRACE=1: each step of the boot, timed, in hosts/NAME/init.log
@@ -60,16 +72,25 @@ def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_siz
         f'mount -t tmpfs -o size={root_size_mb}m,mode=700 lab-rootfs-{st.name} "$L"',
         'mkdir -p "$L/upper" "$L/work"',
         f'mount -t overlay lab-root-{st.name} -o lowerdir=/,upperdir="$L/upper",workdir="$L/work" "$R"',
-        'mount --rbind /dev "$R/dev"',
-        'mount --rbind /sys "$R/sys"',
+        # a /dev of the host's own: no machine disk in it (root on a host must not
+        # reach /dev/vda), only the usual devices and the host's loop devices
+        'mount -t tmpfs -o mode=755,size=1m,nosuid dev "$R/dev"',
+        f"cp -a /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/kmsg /dev/fd /dev/stdin "
+        f'/dev/stdout /dev/stderr {loops} "$R/dev/"',
+        'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"',
         'mount -t tmpfs -o mode=755,size=64m tmpfs "$R/run"',
         'mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"',
-        f'mkdir -p "$R/run/.lab/proc" "$R/run/lab" "$R/run/sshd" "$R/run/lock" "$R/.lab-oldroot" {mps}',
+        f'mkdir -p "$R/run/.lab/proc" "$R/run/lab" "$R/run/sshd" "$R/run/lock" "$R/.lab-oldroot" '
+        f'"$R/dev/pts" "$R/dev/shm" {mps}',
+        'mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts "$R/dev/pts"',
+        'ln -s pts/ptmx "$R/dev/ptmx"',
+        'mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"',
     ]
     if st.raid:
         lines += [
             'mount -t proc -o nosuid,nodev,noexec proc "$R/run/.lab/proc"',
             f'echo {pid_max} > "$R/run/.lab/proc/sys/kernel/pid_max"',
+            *_read_only_proc("$R/run/.lab/proc"),
             'mount -t tmpfs -o mode=555,size=8m procview "$R/proc"',
             # one symlink per real entry and per possible pid, in one ln
             f"{{ ls -1 \"$R/run/.lab/proc\" | grep -v '^[0-9][0-9]*$'; seq 1 {pid_max - 1}; }} "
@@ -77,7 +98,7 @@ def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_siz
             f'printf %s {q(mdstat)} > "$R/proc/mdstat"',
         ]
     else:
-        lines.append('mount -t proc -o nosuid,nodev,noexec proc "$R/proc"')
+        lines += ['mount -t proc -o nosuid,nodev,noexec proc "$R/proc"', *_read_only_proc("$R/proc")]
     lines += [
         f': > "$R{VIEW_IN_HOST}"',
         f'mount --bind "$R{VIEW_IN_HOST}" "$R/dev/kmsg"',

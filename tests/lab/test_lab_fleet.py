@@ -82,6 +82,13 @@ async def test_hosts_are_isolated_from_each_other_and_the_machine(lab: Lab) -> N
     await run(lab, "web1", "rm -f /srv/marker /etc/lab-marker")
 
 
+async def test_a_host_cannot_reach_the_machines_disk_sysctls_or_sysfs(lab: Lab) -> None:
+    r = await run(lab, "web2", "ls /dev/vda /dev/sda 2>/dev/null | wc -l; ls /dev/pts/ptmx >/dev/null && echo pts;"
+                              " test -w /proc/sys/vm/drop_caches || grep -c ' /run/.lab/proc/sys proc ro' /proc/mounts;"
+                              " grep -c '^sysfs /sys sysfs ro' /proc/mounts")
+    assert str(r.stdout).split() == ["0", "pts", "1", "1"]
+
+
 async def test_a_host_cannot_mount_or_read_the_real_kernel_log(lab: Lab) -> None:
     # (harmless if it worked: a tmpfs in the host's own namespace; it must not)
     r = await run(lab, "web1", "mount -t tmpfs lab-test /mnt; echo mount=$?; umount /dev/kmsg; echo umount=$?;"
