@@ -9,6 +9,7 @@ import errno
 import os
 from pathlib import Path
 
+from cockpit.lab import procs
 from cockpit.lab.errors import LabError
 from cockpit.lab.procs import wait_until
 
@@ -34,7 +35,7 @@ def create(path: Path) -> None:
         raise LabError(f"cannot create cgroup {path}: {e.strerror}") from None
 
 
-def procs(path: Path) -> list[int]:
+def procs_of(path: Path) -> list[int]:
     """Every pid in this cgroup and below."""
     pids: list[int] = []
     if not path.is_dir():
@@ -52,20 +53,23 @@ def populated(path: Path) -> bool:
                 return line.split()[1] == "1"
     except OSError:
         return False
-    return bool(procs(path))
+    return bool(procs_of(path))
 
 
 def kill(path: Path, timeout: float = 10.0) -> bool:
-    """SIGKILL everything in the subtree; True once it is empty."""
+    """SIGKILL everything in the subtree; True once it is empty and every
+    process that was in it has finished exiting (a PID namespace's init
+    lingers a moment after it has left its cgroup)."""
     if not path.is_dir():
         return True
+    refs = [r for r in (procs.ref(p) for p in procs_of(path)) if r is not None]
     try:
         (path / "cgroup.kill").write_text("1")
     except OSError:  # old kernel: signal one by one
-        for pid in procs(path):
+        for pid in procs_of(path):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
-    return wait_until(lambda: not populated(path), timeout)
+    return wait_until(lambda: not populated(path) and not any(procs.alive(r) for r in refs), timeout)
 
 
 def remove_tree(path: Path) -> bool:

@@ -101,7 +101,7 @@ class HostHandle:
         rec = ServiceRec(cgroup=str(cg), launcher=launcher)
 
         def started() -> bool:
-            for pid in cgroup.procs(cg):
+            for pid in cgroup.procs_of(cg):
                 if procs.ppid(pid) == launcher.pid:
                     rec.pid = procs.ref(pid)
                     return rec.pid is not None
@@ -115,10 +115,10 @@ class HostHandle:
     def pids(self) -> list[int]:
         """Every process on this host (outer pids): its init, services, and all
         that sessions started (e.g. to find a host's rsync for a kill-rsync fault)."""
-        return cgroup.procs(self.cgroup_root / self.name)
+        return cgroup.procs_of(self.cgroup_root / self.name)
 
     def service_pids(self, service: str) -> list[int]:
-        return cgroup.procs(self.cgroup(f"svc-{service}"))
+        return cgroup.procs_of(self.cgroup(f"svc-{service}"))
 
     def kill_service(self, service: str) -> None:
         cg = self.cgroup(f"svc-{service}")

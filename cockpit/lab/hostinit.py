@@ -138,7 +138,7 @@ def boot(store: StateStore, host: HostHandle, script: str, timeout: float = 60.0
         store.save(st.name)
 
     def init_found() -> bool:
-        for pid in cgroup.procs(cg):
+        for pid in cgroup.procs_of(cg):
             if procs.ppid(pid) == launcher.pid:
                 st.init = procs.ref(pid)
                 return st.init is not None

@@ -1,6 +1,8 @@
 """``lab down``: remove everything a lab made, found from its state file
 (and the lab's own cgroup and loop backing files), never by process name.
-Idempotent; works after a crash or a half-finished ``up``."""
+Idempotent; works after a crash or a half-finished ``up``. Even without a
+state file (deleted by hand), what carries the lab's own derived names (its
+cgroup, its ``ck-<id>-*`` namespaces, its ``ck<id>*`` links) is removed."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from cockpit.lab import cgroup, loopdev, netns, procs
+from cockpit.lab import cgroup, loopdev, naming, netns, procs
 from cockpit.lab.errors import LabError
 from cockpit.lab.state import STATE_FILE, ProcRef, StateStore
 
@@ -29,10 +31,9 @@ def down(lab_dir: Path, echo: Callable[[str], None]) -> list[str]:
     store = StateStore.load(lab_dir)
     problems: list[str] = []
     if store is None:
-        for dev in loopdev.devices_backed_under(lab_dir):  # a crash before the first state write
-            if not loopdev.detach(dev, None):
-                problems.append(f"loop device {dev}")
-        _remove_files(lab_dir)
+        problems = _down_by_names(lab_dir)
+        if not problems:
+            _remove_files(lab_dir)
         return problems
     st = store.state
     st.status = "down"
@@ -73,6 +74,28 @@ def down(lab_dir: Path, echo: Callable[[str], None]) -> list[str]:
         echo(f"lab down: could not remove: {', '.join(problems)}")
         return problems
     _remove_files(lab_dir)
+    return problems
+
+
+def _down_by_names(lab_dir: Path) -> list[str]:
+    """No state file: remove what carries this lab dir's derived names."""
+    names = naming.Names(naming.lab_id(lab_dir))
+    problems: list[str] = []
+    with contextlib.suppress(LabError):
+        cg = cgroup.cgroup2_root() / names.cgroup
+        if not cgroup.kill(cg):
+            problems.append(f"processes still in cgroup {cg}")
+        elif not cgroup.remove_tree(cg):
+            problems.append(f"cgroup {cg}")
+    for dev in loopdev.devices_backed_under(lab_dir):
+        if not loopdev.detach(dev, None):
+            problems.append(f"loop device {dev}")
+    run_netns = Path("/run/netns")
+    ns = [p.name for p in run_netns.glob(f"ck-{names.lab_id}-*")] if run_netns.is_dir() else []
+    links = [p.name for p in Path("/sys/class/net").glob(f"ck{names.lab_id}v*")]
+    netns.delete(ns, links, names.bridge)
+    problems += [f"netns {n}" for n in ns if netns.netns_exists(n)]
+    problems += [f"link {x}" for x in [*links, names.bridge] if netns.exists(x)]
     return problems
 
 

@@ -117,6 +117,16 @@ def test_down_after_a_half_finished_up(lab: Lab) -> None:
     assert not d.exists()
 
 
+def test_down_without_a_state_file_removes_what_carries_the_labs_names(lab: Lab) -> None:
+    d = new_lab_dir("nostate-")
+    lost = Lab(d)
+    lost.up(FleetSpec.web(2), echo=_quiet, owner=owner_ref())
+    fp = _footprint(lost.state)
+    (d / STATE_FILE).unlink()  # lost by hand
+    assert Lab(d).down(echo=_quiet) is False  # there was no lab to speak of...
+    assert _leftovers(fp, d) == []  # ...and yet nothing is left
+
+
 def test_up_again_in_the_same_dir_replaces_the_lab(lab: Lab) -> None:
     d = new_lab_dir("again-")
     first = Lab(d)
