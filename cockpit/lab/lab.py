@@ -151,12 +151,14 @@ class Lab:
                 echo(f"removing the previous lab in {self._dir}")
                 self._down_locked(echo)
             self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._store = StateStore(self._dir, build.new_state(self._dir, spec, cg_root))
-            self.state.owner = owner
+            self._store = None
             try:
+                self._store = StateStore(self._dir, build.new_state(self._dir, spec, cg_root))
+                self.state.owner = owner
                 return build.build(self, spec, echo)
             except BaseException:
-                echo("lab up failed; removing what it made")
+                if self._store is not None:
+                    echo("lab up failed; removing what it made")
                 self._down_locked(echo)
                 raise
 
