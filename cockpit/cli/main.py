@@ -7,13 +7,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cockpit import __version__
-from cockpit.cli import check_config, lab_cmd, status_cmd
+from cockpit.cli import check_config as check_config_cmd
+from cockpit.cli import lab_cmd
+from cockpit.cli import status_cmd as status_command
 from cockpit.cli.common import EXIT_USAGE, UiRunner, add_inventory_options, load_or_exit
 
 # Each command module exposes register(subparsers) and sets args.handler.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    status_cmd.register,
-    check_config.register,
+    status_command.register,
+    check_config_cmd.register,
     lab_cmd.register,
 )
 
