@@ -24,10 +24,6 @@ class TextualUI:
         app.run()
         return app.return_code or 0
 
-    def run_demo(self, args: argparse.Namespace) -> int:
-        print("cockpit demo: not yet (it arrives with the lab and issue #7)", file=sys.stderr)
-        return 2
-
     def serve(self, args: argparse.Namespace) -> int:
         print("cockpit serve: not yet (it arrives with the wallboard, issue #6)", file=sys.stderr)
         return 2

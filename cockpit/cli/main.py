@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from cockpit import __version__
 from cockpit.cli import check_config as check_config_cmd
-from cockpit.cli import lab_cmd
+from cockpit.cli import demo_cmd, lab_cmd
 from cockpit.cli import status_cmd as status_command
 from cockpit.cli.common import EXIT_USAGE, UiRunner, add_inventory_options, load_or_exit
 
@@ -17,6 +17,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     status_command.register,
     check_config_cmd.register,
     lab_cmd.register,
+    demo_cmd.register,
 )
 
 
