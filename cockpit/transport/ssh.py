@@ -206,8 +206,10 @@ class SshPool:
         return Path(h.known_hosts).expanduser() if h.known_hosts else hostkeys.default_known_hosts()
 
     def _options(self, h: Host) -> dict[str, Any]:
+        khp = self._known_hosts_path(h)
         opts: dict[str, Any] = {
-            "known_hosts": str(self._known_hosts_path(h)),
+            # No file yet (a fresh account): nothing is trusted, so every key is "unknown", never accepted.
+            "known_hosts": str(khp) if khp.exists() else ([], [], []),
             "connect_timeout": h.connect_timeout,
             "login_timeout": h.connect_timeout,
             "keepalive_interval": max(2.0, h.connect_timeout),
@@ -279,7 +281,7 @@ def _describe(e: BaseException) -> str:
     if isinstance(e, OSError) and e.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
         return f"no route to host ({e.strerror})"
     if isinstance(e, OSError) and e.strerror:
-        return e.strerror
+        return f"{e.filename}: {e.strerror}" if e.filename else e.strerror
     if isinstance(e, asyncssh.DisconnectError):
         return e.reason or type(e).__name__
     text = str(e) or type(e).__name__
