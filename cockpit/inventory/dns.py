@@ -41,6 +41,7 @@ def read_dns(t: Table | None) -> Dns | None:
             key_secret_env=ut.text("key_secret_env", "COCKPIT_TSIG_SECRET",
                                   what="an environment variable name"),
             algorithm=ut.choice("algorithm", ALGORITHMS, "hmac-sha256"),
+            key_file=ut.text("key_file", None, what="a BIND key file (tsig-keygen output)"),
         )
         ut.finish()
     dns = Dns(

@@ -99,6 +99,7 @@ class DnsUpdate:
     key_name: str = "cockpit-key"
     key_secret_env: str = "COCKPIT_TSIG_SECRET"  # noqa: S105 - the NAME of an env var
     algorithm: str = "hmac-sha256"
+    key_file: str | None = None  # a BIND key file (tsig-keygen output); else the secret comes from the env
 
 
 @dataclass(frozen=True)
