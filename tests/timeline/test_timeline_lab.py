@@ -1,0 +1,79 @@
+"""Real lab faults become timeline events with their evidence (needs root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cockpit.engine.engine import Engine
+from cockpit.inventory import load_inventory
+from cockpit.lab import Lab
+from cockpit.timeline import Event, Timeline
+
+pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("healed")]
+
+
+def engine_on(lab: Lab, path: Path) -> Engine:
+    engine = Engine(load_inventory(lab.inventory_path))
+    engine.timeline = Timeline(path, by="test")  # this test's own file (the lab's inventory is shared)
+    return engine
+
+
+async def sweep(engine: Engine) -> list[Event]:
+    before = len(engine.timeline.events())
+    engine.retry_now()
+    await engine.sweep_disks()
+    return engine.timeline.events()[before:]
+
+
+def one(events: list[Event], kind: str, subject: str) -> Event:
+    found = [e for e in events if e.kind == kind and e.subject == subject]
+    assert len(found) == 1, f"{kind} on {subject}: {[(e.kind, e.subject) for e in events]}"
+    return found[0]
+
+
+async def test_faults_and_heals_become_events_with_evidence(lab: Lab, tmp_path: Path) -> None:
+    path = tmp_path / "timeline.jsonl"
+    engine = engine_on(lab, path)
+    try:
+        assert await sweep(engine) == []  # a healthy fleet: nothing happened
+        lab.fault("web1", "ro-mount", "/srv")
+        lab.fault("web2", "hang-ssh")
+        lab.fault("standby1", "degrade-raid")
+        lab.fault("standby1", "kernel-errors")
+        events = await sweep(engine)
+
+        ro = one(events, "mount.read-only", "web1")
+        assert ro.fact == "host/web1/mount//srv" and "/srv is read-only" in ro.summary
+        assert ro.evidence["mount"].split()[1:] == ["/srv", "ext4", "ro"]
+        assert ro.evidence["probe"].startswith(f"/proc/mounts on {lab.address('web1')}")
+
+        down = one(events, "host.unreachable", "web2")
+        assert down.severity == "critical" and down.evidence["error"]
+        assert down.evidence["probe"].startswith(f"SSH to {lab.address('web2')}")
+
+        raid = one(events, "raid.degraded", "standby1")
+        assert raid.evidence["array"].startswith("md0 raid1 degraded, 1/2 members up")
+
+        [kernel] = [e for e in events if e.kind.startswith("kernel.") and e.subject == "standby1"]
+        assert kernel.kind in ("kernel.io-errors", "kernel.read-only-remount")
+        assert kernel.evidence["count"] > 0 and kernel.evidence["line"] and kernel.severity != "ok"
+        assert len(events) == 4  # nothing else changed
+
+        assert await sweep(engine) == []  # still broken: no new events
+        restarted = engine_on(lab, path)  # a second cockpit on the same state
+        try:
+            assert await sweep(restarted) == []
+        finally:
+            await restarted.close()
+
+        lab.heal()
+        healed = await sweep(engine)
+        assert {(e.kind, e.subject) for e in healed} == {
+            ("mount.ok", "web1"), ("host.back", "web2"), ("raid.clean", "standby1"), ("kernel.clean", "standby1")}
+        assert one(healed, "host.back", "web2").previous == "unreachable"
+    finally:
+        await engine.close()
+    # the file holds the whole story, in order, for the next reader
+    assert [e.kind for e in Timeline(path).events()].count("host.unreachable") == 1
