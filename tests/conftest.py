@@ -4,4 +4,22 @@ The lab fixtures (``lab``: one real fleet for the whole session; ``healed``:
 heals every lab fault after a test) live in ``tests/lab_fixture.py``.
 """
 
+import os
+import shutil
+import tempfile
+
+import pytest
+
 pytest_plugins = ["lab_fixture"]
+
+_STATE_HOME = tempfile.mkdtemp(prefix="cockpit-test-state-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Engines made by tests (and the cockpit processes they start) keep their
+    # state (audit, timeline) in a private directory, never in the user's.
+    os.environ["XDG_STATE_HOME"] = _STATE_HOME
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_STATE_HOME, ignore_errors=True)
