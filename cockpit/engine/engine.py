@@ -19,6 +19,8 @@ from cockpit.engine.gate import ActionGate
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.engine.summary import FleetSummary, summarize
 from cockpit.inventory.model import Host, Inventory
+from cockpit.timeline import Timeline
+from cockpit.timeline.disk_facts import observe_hosts
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
@@ -38,6 +40,7 @@ class Engine:
             h.name: HostState(name=h.name, address=h.address, role=h.role) for h in inventory.hosts
         }
         self.last_disk_sweep: datetime | None = None
+        self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
         self._disk_lock = asyncio.Lock()
 
     @property
@@ -54,12 +57,14 @@ class Engine:
             for state in results:
                 self.hosts[state.name] = state
             self.last_disk_sweep = clock.now()
+            await observe_hosts(self.timeline, results)
             return dict(self.hosts)
 
     async def sweep_host(self, name: str) -> HostState:
         self.pool.retry_now(name)
         state = await self._probe_host(self.inventory.host(name))
         self.hosts[name] = state
+        await observe_hosts(self.timeline, [state])
         return state
 
     def retry_now(self) -> None:
