@@ -185,9 +185,12 @@ class Lab:
     def fault(self, host: str, kind: str, *args: str) -> str:
         """Inject a fault (see ``cockpit lab faults``); returns a one-line report."""
         install.require_root()
+        from cockpit.lab.services.dns_faults import route_site_fault
+
         with lab_lock(self._dir):
             self.reload()
-            return faultops.inject(self, host, kind, list(args))
+            host, argv = route_site_fault(self, host, kind, list(args))  # lab fault SITE dns-point ADDRESS
+            return faultops.inject(self, host, kind, argv)
 
     def heal(self, host: str | None = None, kind: str | None = None) -> list[str]:
         """Undo active faults, newest first. With no host and no kind: every
