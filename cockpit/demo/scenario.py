@@ -2,8 +2,9 @@
 
 This is the foundation's scene: ``web1`` has had its RAID fail under it (a
 degraded md array, ext4 errors in the kernel log, its data mount remounted
-read-only by the kernel), ``web3`` no longer answers SSH (sshd stopped), and
-``web2`` and ``standby1`` are healthy, so the cockpit is seen not to cry wolf.
+read-only by the kernel, and its root back read-only as after a remote
+reboot), ``web3`` no longer answers SSH (sshd stopped), and ``web2`` and
+``standby1`` are healthy, so the cockpit is seen not to cry wolf.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("web1", "degrade-raid"),
     Fault("web1", "kernel-errors"),
     Fault("web1", "fs-error", ("/srv",)),
+    Fault("web1", "ro-mount", ("/",)),
     Fault("web3", "hang-ssh"),
 )
 
