@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,31 @@ async def test_faults_and_heals_become_events_with_evidence(lab: Lab, tmp_path: 
         await engine.close()
     # the file holds the whole story, in order, for the next reader
     assert [e.kind for e in Timeline(path).events()].count("host.unreachable") == 1
+
+
+def private_inventory(lab: Lab, tmp_path: Path) -> Path:
+    """The lab's inventory with this test's own state directory (next to it: relative paths still work)."""
+    path = lab.dir / f"inventory-{tmp_path.name}.toml"
+    path.write_text(f'state_dir = "{tmp_path / "state"}"\n' + lab.inventory_path.read_text())
+    return path
+
+
+def cockpit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cockpit", *args], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parents[2], timeout=300)
+
+
+def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, tmp_path: Path) -> None:
+    inventory = private_inventory(lab, tmp_path)
+    lab.fault("web1", "ro-mount", "/srv")
+    assert cockpit("status", "--inventory", str(inventory)).returncode == 2  # critical
+    done = cockpit("timeline", "--inventory", str(inventory), "--json")
+    assert done.returncode == 0, done.stderr
+    [event] = json.loads(done.stdout)["events"]
+    assert (event["kind"], event["subject"], event["severity"]) == ("mount.read-only", "web1", "critical")
+    assert event["evidence"]["mount"].endswith(" /srv ext4 ro")
+    lab.heal()
+    assert cockpit("status", "--inventory", str(inventory)).returncode == 0
+    md = cockpit("timeline", "--inventory", str(inventory), "--markdown").stdout
+    rows = [ln for ln in md.splitlines() if ln.startswith("| 20")]
+    assert [r.split(" | ")[2] for r in rows] == ["web1: /srv is read-only", "web1: /srv mounted rw"]
