@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from cockpit import __version__
 from cockpit.cli import check_config as check_config_cmd
 from cockpit.cli import demo_cmd, lab_cmd
+from cockpit.cli import serve_cmd as serve_command
 from cockpit.cli import status_cmd as status_command
+from cockpit.cli import timeline_cmd as timeline_command
 from cockpit.cli.common import EXIT_USAGE, UiRunner, add_inventory_options, load_or_exit
 
 # Each command module exposes register(subparsers) and sets args.handler.
@@ -18,6 +20,8 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     check_config_cmd.register,
     lab_cmd.register,
     demo_cmd.register,
+    timeline_command.register,
+    serve_command.register,
 )
 
 
@@ -30,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_inventory_options(p)
     p.add_argument("--read-only", action="store_true",
                    help="no action can run: the engine refuses every one")
+    p.add_argument("--wallboard", action="store_true",
+                   help="the shared-screen layout: worst problems first, large type; implies --read-only")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for register in COMMANDS:
         register(sub)
