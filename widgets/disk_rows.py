@@ -15,6 +15,7 @@ from rich.text import Text
 from cockpit.disk.model import KernelLog, MountStatus, RaidStatus
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.severity import Severity, worst
+from widgets import palette
 from widgets.host_text import host_text, join_host_texts
 from widgets.keyed_table import TableRow
 from widgets.severity_style import DOWN, SEVERITY, reach_text, severity_text
@@ -73,9 +74,9 @@ def _host_only_row(state: HostState, name: Text, host_order: tuple[int, int, str
         detail = Text("no disk report", end="")
         status = severity_text(Severity.UNKNOWN)
     else:
-        detail = host_text(state.error or state.reach.value, style="red", limit=DETAIL_LIMIT)
+        detail = host_text(state.error or state.reach.value, style=palette.style("bad"), limit=DETAIL_LIMIT)
         status = reach_text(state.reach)
-        name = Text(state.name, style="bold red", end="")
+        name = Text(state.name, style=palette.style("critical"), end="")
     return TableRow(f"{state.name}\0", state.name, (*host_order, 0, "", 0),
                     (name, Text("—", style="dim", end=""), status, _NONE, _NONE, _NONE, _NONE, detail))
 

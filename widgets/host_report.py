@@ -14,6 +14,7 @@ from textual.widgets import Static
 from cockpit.disk.model import DiskReport, KernelLog, MountStatus, RaidStatus
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.severity import Severity
+from widgets import palette
 from widgets.host_text import host_text
 from widgets.severity_style import REACH, SEVERITY, severity_text
 
@@ -43,7 +44,7 @@ def identity_block(state: HostState, now: datetime) -> list[Text]:
     reach = REACH[state.reach].text()
     if state.reach is not Reach.PENDING and state.error:
         reach.append("  ")
-        reach.append_text(host_text(state.error, style="red"))
+        reach.append_text(host_text(state.error, style=palette.style("bad")))
     lines = [
         Text.assemble((state.name, "bold"), f"  {state.address} · {state.role}", end=""),
         _field("state", reach),
@@ -52,7 +53,7 @@ def identity_block(state: HostState, now: datetime) -> list[Text]:
         _field("checked", when_text(state.checked_at, now)),
     ]
     if state.disk is not None and state.reach is not Reach.UP:
-        stale = when_text(state.disk_at, now).append("  STALE: the host is not up now", style="bold yellow")
+        stale = when_text(state.disk_at, now).append("  STALE: the host is not up now", style=palette.style("warning"))
         lines.append(_field("disk data", stale))
     return lines
 
@@ -62,7 +63,7 @@ def mount_block(m: MountStatus) -> list[Text]:
     if m.missing:
         head.append("  (expected but not mounted)", style="bold")
     wrong = m.read_only != m.expected_read_only
-    mode = Text("read-only" if m.read_only else "read-write", style="bold red" if wrong else "", end="")
+    mode = Text("read-only" if m.read_only else "read-write", style=palette.style("critical") if wrong else "", end="")
     mode.append(f" (expected {'read-only' if m.expected_read_only else 'read-write'})")
     device = host_text(m.device).append(" · ").append_text(host_text(m.fstype)).append(" · ").append_text(mode)
     used = "—" if m.used_percent is None else f"{m.used_percent:.0f}% used"

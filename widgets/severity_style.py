@@ -9,13 +9,19 @@ from rich.text import Text
 
 from cockpit.engine.hoststate import Reach
 from cockpit.severity import Severity
+from widgets import palette
+from widgets.palette import Role
 
 
 @dataclass(frozen=True)
 class Look:
     symbol: str
     label: str
-    style: str
+    role: Role
+
+    @property
+    def style(self) -> str:
+        return palette.style(self.role)
 
     def text(self, extra: str = "") -> Text:
         words = f"{self.symbol} {self.label}" + (f" {extra}" if extra else "")
@@ -27,18 +33,18 @@ class Look:
 
 
 SEVERITY: dict[Severity, Look] = {
-    Severity.OK: Look("✓", "OK", "green"),
-    Severity.WARNING: Look("▲", "WARN", "bold yellow"),
-    Severity.UNKNOWN: Look("?", "UNKNOWN", "bold magenta"),
-    Severity.CRITICAL: Look("✗", "CRIT", "bold red"),
+    Severity.OK: Look("✓", "OK", "ok"),
+    Severity.WARNING: Look("▲", "WARN", "warning"),
+    Severity.UNKNOWN: Look("?", "UNKNOWN", "unknown"),
+    Severity.CRITICAL: Look("✗", "CRIT", "critical"),
 }
 
 REACH: dict[Reach, Look] = {
-    Reach.PENDING: Look("…", "PENDING", "dim"),
-    Reach.UP: Look("✓", "UP", "green"),
-    Reach.UNREACHABLE: Look("✗", "UNREACHABLE", "bold red"),
-    Reach.UNTRUSTED: Look("✗", "UNTRUSTED", "bold red"),
-    Reach.ERROR: Look("✗", "ERROR", "bold red"),
+    Reach.PENDING: Look("…", "PENDING", "muted"),
+    Reach.UP: Look("✓", "UP", "ok"),
+    Reach.UNREACHABLE: Look("✗", "UNREACHABLE", "critical"),
+    Reach.UNTRUSTED: Look("✗", "UNTRUSTED", "critical"),
+    Reach.ERROR: Look("✗", "ERROR", "critical"),
 }
 
 DOWN = frozenset({Reach.UNREACHABLE, Reach.UNTRUSTED, Reach.ERROR})

@@ -64,3 +64,11 @@ def test_read_only_dashboard(snap_compare, make_app, size) -> None:
 
 def test_narrow_terminal_on_a_pane_that_arrives_later(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=fleet_then(["2"]))
+
+
+def test_no_color_keeps_every_state_readable(snap_compare, make_app, monkeypatch) -> None:
+    """NO_COLOR (Textual's monochrome filter): symbols and words carry the meaning, not colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=fleet_then())
