@@ -25,6 +25,8 @@ import pytest
 from cockpit.lab import FleetSpec, HostSpec, Lab, LabError
 from cockpit.lab import procs as lab_procs
 from cockpit.lab import teardown as lab_teardown
+from cockpit.lab.services.cron import Cron
+from cockpit.lab.services.sshd import Sshd
 from cockpit.lab.state import ProcRef
 
 LAB_PARENT = Path("/tmp")
@@ -33,8 +35,8 @@ LAB_PREFIX = "cockpit-lab-test-"
 
 def lab_fleet_spec() -> FleetSpec:
     return FleetSpec((
-        HostSpec("web1"),
-        HostSpec("web2"),
+        HostSpec("web1", services=(Sshd(), Cron())),
+        HostSpec("web2", services=(Sshd(), Cron())),
         HostSpec("standby1", role="standby"),
     ))
 
