@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = cmd("fault", "inject a real fault into one host (see `cockpit lab faults`)")
     c.add_argument("host")
     c.add_argument("kind")
-    c.add_argument("args", nargs="*", metavar="ARG")
+    c.add_argument("args", nargs=argparse.REMAINDER, metavar="ARG")  # e.g. corrupt-table DB.T --part index
     c.set_defaults(handler=_fault)
 
     c = cmd("heal", "undo faults: all of them, a host's, or one kind on a host")
