@@ -1,0 +1,19 @@
+"""The ``sites`` part of ``status --json`` and its share of the top-level severity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cockpit.severity import Severity
+from cockpit.tables.to_json import sites_json, sites_severity
+
+if TYPE_CHECKING:
+    from cockpit.engine.engine import Engine
+
+
+def sites_part(engine: Engine) -> tuple[list[dict[str, Any]], Severity]:
+    """A corrupt table makes the status critical; a site that cannot be vouched for, at least unknown."""
+    checker = engine.tables
+    stale_after = checker.recheck_interval * 2 + 60
+    sites = list(checker.sites.values())
+    return sites_json(sites, stale_after), sites_severity(sites, stale_after)

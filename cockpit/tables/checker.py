@@ -1,0 +1,147 @@
+"""The table checker: ``engine.tables``. What the UI and the actions call.
+
+* :meth:`TableChecker.sweep` checks every table of every site: servers in
+  parallel, each server within its own concurrency limit.
+* :meth:`TableChecker.check_site` re-checks one site now (``r``), optionally
+  ``EXTENDED``; :meth:`TableChecker.check_table` re-checks one table (after a
+  restore).
+* :meth:`TableChecker.tables` lists a site's tables with their last CHECK result.
+* :meth:`TableChecker.execute` runs one SQL statement on a site's server
+  through the same tunnel and limit; :func:`cockpit.tables.dump.dump_site`
+  runs ``mariadb-dump`` on the host over SSH.
+
+State lives in :attr:`TableChecker.sites` (``SiteState``, mutated in place with
+a ``version`` counter). Listeners added with :meth:`add_listener` are called
+(synchronously, so they must be cheap: set a flag) after every change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from cockpit import clock
+from cockpit.inventory.model import Inventory, MySQL, Site
+from cockpit.tables.model import SiteState, TableState
+from cockpit.tables.server_check import ServerCheck
+from cockpit.transport.mysql import MySqlServers, Row, ServerKey
+from cockpit.transport.ssh import SshPool
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[SiteState], None]
+
+
+class TableChecker:
+    def __init__(self, inventory: Inventory, pool: SshPool):
+        self.servers = MySqlServers(pool)
+        self.pool = pool
+        self._sites: dict[str, Site] = {s.name: s for s in inventory.sites}
+        self.sites: dict[str, SiteState] = {
+            s.name: SiteState(s.name, s.host, s.database or s.name) for s in inventory.sites}
+        self.recheck_interval = inventory.mysql.recheck_interval
+        self.sweeping = False
+        self.last_sweep_at: datetime | None = None
+        self._listeners: list[Listener] = []
+        self._busy: set[str] = set()  # sites with a check in flight
+        self._sweep_lock = asyncio.Lock()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def site(self, name: str) -> Site:
+        return self._sites[name]
+
+    def tables(self, name: str) -> list[TableState]:
+        """A site's tables with their last CHECK result (name order)."""
+        return [self.sites[name].tables[t] for t in sorted(self.sites[name].tables)]
+
+    def progress(self) -> tuple[int, int]:
+        """Tables done and to do in the checks running now (0, 0 when idle)."""
+        running = [s for s in self.sites.values() if s.checking]
+        return sum(s.done for s in running), sum(s.total for s in running)
+
+    def add_listener(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    # -- checking --------------------------------------------------------------------------------
+    async def sweep(self) -> None:
+        """Check every table of every site (sites already being checked are left to that check)."""
+        async with self._sweep_lock:
+            self.sweeping = True
+            try:
+                groups = self._by_server([n for n in self._sites if n not in self._busy])
+                await asyncio.gather(*(self._run(host, m, names) for (host, m), names in groups.items()))
+                self.last_sweep_at = clock.now()
+            finally:
+                self.sweeping = False
+
+    async def check_site(self, name: str, *, extended: bool = False) -> SiteState:
+        """Re-check one site now. Returns at once if it is being checked already."""
+        site = self._sites[name]
+        if name not in self._busy:
+            await self._run(site.host, site.mysql, [name], extended=extended)
+        return self.sites[name]
+
+    async def check_table(self, name: str, table: str, *, extended: bool = False) -> TableState | None:
+        """Re-check one table of a site (after a restore). None if the table is not there."""
+        site = self._sites[name]
+        await self._run(site.host, site.mysql, [name], extended=extended, only_table=table)
+        return self.sites[name].tables.get(table)
+
+    async def execute(self, name: str, sql: str, args: Sequence[Any] | None = None, *,
+                      timeout: float | None = None, use_database: bool = True) -> list[Row]:
+        """One SQL statement on site ``name``'s server (tunnel, limit and timeouts as for checks).
+        Raises :class:`cockpit.transport.mysql.MySqlError` subclasses."""
+        site = self._sites[name]
+        return await self.servers.execute(site.host, site.mysql, sql, args,
+                                          database=(site.database or site.name) if use_database else None,
+                                          timeout=timeout)
+
+    def server_of(self, name: str) -> ServerKey:
+        site = self._sites[name]
+        return self.servers.key(site.host, site.mysql)
+
+    async def close(self) -> None:
+        await self.servers.close()
+
+    # -- internals --------------------------------------------------------------------------------
+    def _by_server(self, names: list[str]) -> dict[tuple[str, MySQL], list[str]]:
+        groups: dict[tuple[str, MySQL], list[str]] = {}
+        for n in names:
+            s = self._sites[n]
+            groups.setdefault((s.host, s.mysql), []).append(n)
+        return groups
+
+    async def _run(self, host: str, m: MySQL, names: list[str], *, extended: bool = False,
+                   only_table: str | None = None) -> None:
+        names = [n for n in names if n not in self._busy]
+        if not names:
+            return
+        self._busy.update(names)
+        try:
+            check = ServerCheck(self.servers, host, m, self._notify)
+            await check.run([(self._sites[n], self.sites[n]) for n in names], extended=extended,
+                            only_table=only_table)
+        except Exception:  # a bug must not take the sweep (or the other servers) down
+            log.exception("table check of %s failed", host)
+            for n in names:
+                st = self.sites[n]
+                if st.checking:
+                    st.checking, st.error, st.unreachable = False, "internal error while checking", False
+                    st.touch()
+                    self._notify(st)
+        finally:
+            self._busy.difference_update(names)
+
+    def _notify(self, site: SiteState) -> None:
+        for fn in list(self._listeners):
+            try:
+                fn(site)
+            except Exception:
+                log.exception("table checker listener failed")

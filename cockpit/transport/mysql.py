@@ -1,0 +1,274 @@
+"""MySQL/MariaDB connections: aiomysql, tunnelled over the host's existing
+asyncssh connection (``via = "ssh"``, the default: production servers listen on
+localhost only) or straight from the cockpit (``via = "direct"``).
+
+* A tunnel is one local port forward per (host, address, port) on the pool's
+  connection to that host, made again when that connection is replaced.
+* Every connect and every query runs under ``asyncio.wait_for``: aiomysql's
+  own connect timeout never fires against a hung (SIGSTOPped) server.
+* Each server has a concurrency limit (``mysql.concurrency``, default 2): at
+  most that many sessions at once, whoever asks (a sweep, a re-check, an action).
+* Errors are :class:`MySqlError` subclasses with one-line messages that name the
+  server and never a password. Results come back as bytes for text columns
+  (``use_unicode=False``): what a server sends is untrusted, callers decode it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiomysql
+import asyncssh
+import pymysql
+
+from cockpit import secrets
+from cockpit.inventory.model import MySQL
+from cockpit.transport.errors import HostDown
+from cockpit.transport.mysql_credentials import CredentialError, Credentials, credentials_for
+from cockpit.transport.ssh import SshPool
+from cockpit.untrusted import printable
+
+log = logging.getLogger(__name__)
+
+Row = tuple[Any, ...]
+
+
+class MySqlError(Exception):
+    """A MySQL failure; ``str()`` is one line for the operator (no secrets)."""
+
+    def __init__(self, message: str, code: int | None = None):
+        super().__init__(secrets.scrub_text(message))
+        self.code = code
+
+
+class ServerUnreachable(MySqlError):
+    """No session could be opened: SSH host down, tunnel refused, no answer, refused."""
+
+
+class AuthFailed(MySqlError):
+    """Wrong user or password, or no password configured (CredentialError)."""
+
+
+class QueryTimeout(MySqlError):
+    """A statement did not finish in time (the session is closed: the server may hang)."""
+
+
+class ConnectionLost(MySqlError):
+    """The session died during a statement (the server went away or crashed)."""
+
+
+class QueryFailed(MySqlError):
+    """The server answered with an error (permission denied, no such table...)."""
+
+
+@dataclass(frozen=True)
+class ServerKey:
+    """One MySQL server: reached through ``host``'s SSH connection, or directly."""
+
+    host: str
+    via: str
+    address: str
+    port: int
+
+    def __str__(self) -> str:
+        where = f"{self.address}:{self.port}"
+        return f"MySQL on {self.host} ({where} via SSH)" if self.via == "ssh" else f"MySQL at {where}"
+
+
+# MySQL client error codes
+_LOST = {2006, 2013, 2055}
+_CANT_CONNECT = {2002, 2003, 2005}
+_AUTH = {1045, 1698, 1044}
+
+
+def _describe(e: BaseException) -> tuple[str, int | None]:
+    if isinstance(e, pymysql.err.MySQLError) and len(e.args) >= 2 and isinstance(e.args[0], int):
+        return printable(str(e.args[1]), 300), e.args[0]
+    return printable(str(e) or type(e).__name__, 300), None
+
+
+class MySqlSession:
+    """One open connection to one server (from :meth:`MySqlServers.session`)."""
+
+    def __init__(self, key: ServerKey, conn: aiomysql.Connection, default_timeout: float):
+        self.key = key
+        self._conn = conn
+        self._timeout = default_timeout
+        self.closed = False
+
+    async def query(self, sql: str, args: Sequence[Any] | None = None, *,
+                    timeout: float | None = None) -> list[Row]:
+        """Run one statement; all its rows. Raises QueryTimeout, ConnectionLost or QueryFailed."""
+        if self.closed:
+            raise ConnectionLost(f"{self.key}: the session was closed after an earlier failure")
+        limit = self._timeout if timeout is None else timeout
+        try:
+            return await asyncio.wait_for(self._run(sql, args), limit)
+        except TimeoutError:
+            self.close()
+            raise QueryTimeout(f"{self.key}: no answer within {limit:g} s") from None
+        except (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError,
+                asyncssh.Error) as e:
+            text, code = _describe(e)
+            if code in _LOST or code is None or isinstance(e, OSError | asyncssh.Error | pymysql.err.InterfaceError):
+                self.close()
+                raise ConnectionLost(f"{self.key}: connection lost ({text})", code) from None
+            raise QueryFailed(f"{self.key}: {text}", code) from None
+        except pymysql.err.MySQLError as e:
+            text, code = _describe(e)
+            raise QueryFailed(f"{self.key}: {text}", code) from None
+
+    async def _run(self, sql: str, args: Sequence[Any] | None) -> list[Row]:
+        async with self._conn.cursor() as cur:
+            await cur.execute(sql, args)
+            return list(await cur.fetchall())
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            with contextlib.suppress(Exception):
+                self._conn.close()  # no goodbye packet: the server may be hung
+
+
+@dataclass
+class _Tunnel:
+    ssh: asyncssh.SSHClientConnection
+    listener: asyncssh.SSHListener
+
+    @property
+    def port(self) -> int:
+        return int(self.listener.get_port())
+
+
+class MySqlServers:
+    """Sessions to the fleet's MySQL servers over the engine's SSH pool."""
+
+    def __init__(self, pool: SshPool):
+        self._pool = pool
+        self._tunnels: dict[ServerKey, _Tunnel] = {}
+        self._tunnel_locks: dict[ServerKey, asyncio.Lock] = {}
+        self._limits: dict[ServerKey, asyncio.Semaphore] = {}
+
+    @staticmethod
+    def key(host: str, m: MySQL) -> ServerKey:
+        return ServerKey(host, m.via, m.address, m.port)
+
+    def limit(self, key: ServerKey, concurrency: int) -> asyncio.Semaphore:
+        """The server's session limit (set by the first config that asks for it)."""
+        sem = self._limits.get(key)
+        if sem is None:
+            sem = self._limits[key] = asyncio.Semaphore(concurrency)
+        return sem
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str, m: MySQL) -> AsyncIterator[None]:
+        """Hold one of the server's ``concurrency`` slots (open sessions with :meth:`connect` inside)."""
+        async with self.limit(self.key(host, m), m.concurrency):
+            yield
+
+    async def connect(self, host: str, m: MySQL, *, database: str | None = None) -> MySqlSession:
+        """A new session, outside the limit: call it while holding a :meth:`slot`; close it yourself."""
+        return await self._open(self.key(host, m), m, database)
+
+    @contextlib.asynccontextmanager
+    async def session(self, host: str, m: MySQL, *, database: str | None = None) -> AsyncIterator[MySqlSession]:
+        """A session to ``host``'s server as configured by ``m``, within the server's limit."""
+        async with self.slot(host, m):
+            s = await self.connect(host, m, database=database)
+            try:
+                yield s
+            finally:
+                s.close()
+
+    async def execute(self, host: str, m: MySQL, sql: str, args: Sequence[Any] | None = None, *,
+                      database: str | None = None, timeout: float | None = None) -> list[Row]:
+        """Open a session, run one statement, close it (for actions: FLUSH TABLES, REPAIR...)."""
+        async with self.session(host, m, database=database) as s:
+            return await s.query(sql, args, timeout=timeout)
+
+    async def ping(self, host: str, m: MySQL) -> str | None:
+        """Does the server answer a new connection now (outside the limit)? None if so, else why not."""
+        try:
+            s = await self.connect(host, m)
+        except MySqlError as e:
+            return str(e)
+        try:
+            await s.query("SELECT 1", timeout=m.connect_timeout)
+        except MySqlError as e:
+            return str(e)
+        finally:
+            s.close()
+        return None
+
+    async def close(self) -> None:
+        for t in self._tunnels.values():
+            t.listener.close()
+        self._tunnels.clear()
+
+    # -- internals -------------------------------------------------------------------------
+    async def _open(self, key: ServerKey, m: MySQL, database: str | None) -> MySqlSession:
+        try:
+            cred = credentials_for(m)
+        except CredentialError as e:
+            raise AuthFailed(f"{key}: {e}") from None
+        try:
+            async with asyncio.timeout(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
+                conn = await self._connect(key, m, cred, await self._endpoint(key, m), database)
+        except TimeoutError:
+            raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
+        return MySqlSession(key, conn, m.check_timeout)
+
+    async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int],
+                       database: str | None) -> aiomysql.Connection:
+        address, port = endpoint
+        try:
+            return await asyncio.wait_for(
+                aiomysql.connect(host=address, port=port, user=cred.user, password=cred.password, db=database,
+                                 connect_timeout=m.connect_timeout, autocommit=True, use_unicode=False,
+                                 charset="utf8mb4", program_name="cockpit"),
+                m.connect_timeout)
+        except TimeoutError:
+            raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
+        except pymysql.err.MySQLError as e:
+            text, code = _describe(e)
+            if code in _AUTH:
+                raise AuthFailed(f"{key}: {text}", code) from None
+            if key.via == "ssh" and (code in _LOST or code in _CANT_CONNECT):
+                # the tunnel's far end refused or closed: nothing listens on the host's address:port
+                raise ServerUnreachable(f"{key}: connection refused or closed on the host "
+                                        "(MySQL not running?)", code) from None
+            if code in _CANT_CONNECT or code in _LOST:
+                raise ServerUnreachable(f"{key}: {text}", code) from None
+            raise QueryFailed(f"{key}: {text}", code) from None
+        except (OSError, asyncssh.Error) as e:
+            raise ServerUnreachable(f"{key}: {_describe(e)[0]}") from None
+
+    async def _endpoint(self, key: ServerKey, m: MySQL) -> tuple[str, int]:
+        if key.via == "direct":
+            return key.address, key.port
+        lock = self._tunnel_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            try:
+                ssh = await self._pool.connection(key.host)
+            except HostDown as e:
+                raise ServerUnreachable(f"{key}: host {key.host} is down: {e}") from None
+            t = self._tunnels.get(key)
+            if t is not None and t.ssh is ssh and not ssh.is_closed():
+                return "127.0.0.1", t.port
+            if t is not None:
+                t.listener.close()
+                del self._tunnels[key]
+            try:
+                listener = await asyncio.wait_for(
+                    ssh.forward_local_port("127.0.0.1", 0, key.address, key.port), m.connect_timeout)
+            except TimeoutError:
+                raise ServerUnreachable(f"{key}: setting up the SSH tunnel timed out") from None
+            except (OSError, asyncssh.Error) as e:
+                raise ServerUnreachable(f"{key}: cannot set up the SSH tunnel: {_describe(e)[0]}") from None
+            self._tunnels[key] = _Tunnel(ssh, listener)
+            return "127.0.0.1", int(listener.get_port())

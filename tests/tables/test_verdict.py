@@ -1,0 +1,74 @@
+"""A site's state and severity, and the ``sites`` part of status --json."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from cockpit.severity import Severity
+from cockpit.tables.model import CheckMessage, SiteState, SiteStateName, TableCheck, TableInfo, TableState, TableStatus
+from cockpit.tables.to_json import site_json
+from cockpit.tables.verdict import verdict
+
+NOW = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+
+
+def _t(name: str, status: TableStatus | None, *, stale: bool = False, age: float = 10) -> TableState:
+    check = None if status is None else TableCheck(status, (CheckMessage("status", "OK"),),
+                                                   NOW - timedelta(seconds=age))
+    return TableState(TableInfo(name, "Aria", 10, 8192), check, stale=stale)
+
+
+def _site(*tables: TableState, **kw: object) -> SiteState:
+    s = SiteState("acme", "web1", "acme", tables={t.info.name: t for t in tables}, checked_at=NOW)
+    for k, v in kw.items():
+        setattr(s, k, v)
+    return s
+
+
+def test_all_ok_is_ok() -> None:
+    v = verdict(_site(_t("a", TableStatus.OK), _t("b", TableStatus.OK)), NOW)
+    assert (v.state, v.severity, v.checked, v.total) == (SiteStateName.OK, Severity.OK, 2, 2)
+
+
+def test_a_corrupt_table_is_critical_and_named() -> None:
+    v = verdict(_site(_t("ticket", TableStatus.OK), _t("worker", TableStatus.CORRUPT)), NOW)
+    assert (v.state, v.severity, v.corrupt) == (SiteStateName.CORRUPT, Severity.CRITICAL, ("worker",))
+
+
+def test_a_known_corruption_survives_the_server_going_away() -> None:
+    s = _site(_t("worker", TableStatus.CORRUPT, stale=True), error="no answer", unreachable=True)
+    v = verdict(s, NOW)
+    assert (v.state, v.severity) == (SiteStateName.UNREACHABLE, Severity.CRITICAL)
+
+
+def test_unreachable_and_unchecked_sites_are_never_ok() -> None:
+    assert verdict(_site(error="refused", unreachable=True), NOW).severity is Severity.UNKNOWN
+    never = SiteState("acme", "web1", "acme")
+    assert verdict(never, NOW).state is SiteStateName.UNKNOWN
+    never.checking = True
+    assert verdict(never, NOW).state is SiteStateName.CHECKING
+    unchecked = verdict(_site(_t("a", TableStatus.OK), _t("b", None)), NOW)
+    assert (unchecked.state, unchecked.severity, unchecked.checked) == (SiteStateName.UNKNOWN, Severity.UNKNOWN, 1)
+
+
+def test_a_stale_result_is_not_fresh() -> None:
+    s = _site(_t("a", TableStatus.OK, age=3600))
+    assert verdict(s, NOW, stale_after=600).state is SiteStateName.UNKNOWN
+    assert verdict(s, NOW, stale_after=7200).state is SiteStateName.OK
+    j = site_json(s, NOW, stale_after=600)
+    assert j["tables"][0]["stale"] is True
+
+
+def test_warnings_only_is_ok_with_a_warning_severity() -> None:
+    v = verdict(_site(_t("a", TableStatus.WARNING)), NOW)
+    assert (v.state, v.severity) == (SiteStateName.OK, Severity.WARNING)
+
+
+def test_site_json_shape() -> None:
+    j = site_json(_site(_t("worker", TableStatus.CORRUPT)), NOW)
+    assert set(j) >= {"name", "host", "database", "state", "severity", "checked_at", "tables_total",
+                      "tables_checked", "tables"}
+    t = j["tables"][0]
+    assert (t["name"], t["engine"], t["rows"], t["status"]) == ("worker", "Aria", 10, "corrupt")
+    assert t["messages"] == [{"type": "status", "text": "OK"}]
+    assert t["checked_at"] == "2026-11-25T18:59:50Z"
