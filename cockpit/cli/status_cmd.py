@@ -40,7 +40,7 @@ async def _sweep(inventory: Inventory, accept_new: bool) -> dict[str, Any]:
 
     engine = Engine(inventory, read_only=True, accept_new=accept_new)
     try:
-        await engine.sweep_disks()
+        await asyncio.gather(engine.sweep_disks(), engine.tables.sweep())  # disks and tables at once
         return status_document(engine)
     finally:
         await engine.close()

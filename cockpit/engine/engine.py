@@ -19,6 +19,7 @@ from cockpit.engine.gate import ActionGate
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.engine.summary import FleetSummary, summarize
 from cockpit.inventory.model import Host, Inventory
+from cockpit.tables.checker import TableChecker
 from cockpit.timeline import Timeline
 from cockpit.timeline.disk_facts import observe_hosts
 from cockpit.transport.errors import HostDown, ProbeError
@@ -40,6 +41,7 @@ class Engine:
             h.name: HostState(name=h.name, address=h.address, role=h.role) for h in inventory.hosts
         }
         self.last_disk_sweep: datetime | None = None
+        self.tables = TableChecker(inventory, self.pool)  # sites' tables: CHECK TABLE (cockpit.tables)
         self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
         self._disk_lock = asyncio.Lock()
 
@@ -71,6 +73,7 @@ class Engine:
         self.pool.retry_now()
 
     async def close(self) -> None:
+        await self.tables.close()
         await self.pool.close()
 
     async def _probe_host(self, host: Host) -> HostState:

@@ -8,15 +8,19 @@ from cockpit import clock
 from cockpit.engine.engine import Engine
 from cockpit.severity import Severity, worst
 from cockpit.status.hosts_json import host_json
+from cockpit.status.sites_json import sites_part
 
 
 def status_document(engine: Engine) -> dict[str, Any]:
     hosts = list(engine.hosts.values())
     severities: list[Severity] = [h.severity for h in hosts]
+    sites, sites_severity = sites_part(engine)
+    severities.append(sites_severity)
     return {
         "generated_at": clock.iso(clock.now()),
         "severity": worst(severities).value,
         "hosts": [host_json(h) for h in hosts],
+        "sites": sites,
     }
 
 
