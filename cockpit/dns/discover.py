@@ -1,0 +1,27 @@
+"""Authoritative servers of the zone from its NS records, via the system
+resolver (only when the inventory lists no ``[dns] nameservers``)."""
+
+from __future__ import annotations
+
+import dns.asyncresolver
+import dns.exception
+import dns.rdatatype
+
+from cockpit.dns.model import Server, ServerKind
+from cockpit.untrusted import printable
+
+
+async def discover_nameservers(zone: str, timeout: float) -> tuple[list[Server], str | None]:
+    try:
+        resolver = dns.asyncresolver.Resolver()
+        resolver.lifetime = timeout * 2
+        ns = await resolver.resolve(zone, dns.rdatatype.NS)
+        servers: list[Server] = []
+        for rd in ns:
+            target = rd.target.to_text().rstrip(".")
+            addrs = await resolver.resolve(target, dns.rdatatype.A)
+            servers += [Server(target.split(".")[0] if len(addrs) == 1 else f"{target}#{i}", a.to_text(),
+                               ServerKind.AUTHORITATIVE) for i, a in enumerate(addrs)]
+    except (dns.exception.DNSException, OSError) as e:
+        return [], printable(f"cannot discover the nameservers of {zone} from its NS records: {e}", 300)
+    return servers, None

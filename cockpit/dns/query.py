@@ -1,0 +1,50 @@
+"""One DNS query, asynchronous: UDP first, TCP again when the UDP answer is
+truncated; a hard deadline over both; a shared semaphore caps how many run at
+once across the whole sweep. Never raises: the result is a classified Answer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+
+import dns.asyncquery
+import dns.flags
+import dns.message
+import dns.rdatatype
+
+from cockpit import clock
+from cockpit.dns.classify import classify, classify_error
+from cockpit.dns.model import Answer, Server, ServerKind
+
+EDNS_PAYLOAD = 1232  # the DNS flag day 2020 size: no fragmentation
+
+
+def make_query(qname: str, qtype: str, *, recursion: bool) -> dns.message.QueryMessage:
+    q = dns.message.make_query(qname, dns.rdatatype.from_text(qtype), use_edns=0, payload=EDNS_PAYLOAD)
+    if not recursion:
+        q.flags &= ~dns.flags.RD
+    return q
+
+
+async def exchange(q: dns.message.Message, server: Server, timeout: float) -> tuple[dns.message.Message, bool]:
+    """The response to ``q`` and whether it came over TCP. Raises what dnspython raises."""
+    async with asyncio.timeout(timeout * 2 + 0.5):  # UDP then TCP, each with its own timeout
+        return await dns.asyncquery.udp_with_fallback(q, server.address, timeout=timeout, port=server.port)
+
+
+async def ask(server: Server, qname: str, qtype: str, *, expected: Collection[str], timeout: float,
+              limit: asyncio.Semaphore) -> Answer:
+    q = make_query(qname, qtype, recursion=server.kind is ServerKind.RESOLVER)
+    async with limit:
+        at = clock.now()
+        try:
+            response, tcp = await exchange(q, server, timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # every failure is this query's answer, never the sweep's
+            return classify_error(e, server=server, qtype=qtype, queried_at=at, timeout=timeout)
+    try:
+        return classify(response, server=server, qname=qname, qtype=qtype, expected=expected, queried_at=at,
+                        tcp=tcp)
+    except Exception as e:  # a response dnspython parsed but we cannot read
+        return classify_error(e, server=server, qtype=qtype, queried_at=at, timeout=timeout)
