@@ -40,7 +40,8 @@ async def _sweep(inventory: Inventory, accept_new: bool) -> dict[str, Any]:
 
     engine = Engine(inventory, read_only=True, accept_new=accept_new)
     try:
-        await asyncio.gather(engine.sweep_disks(), engine.tables.sweep())  # disks and tables at once
+        await asyncio.gather(engine.sweep_disks(), engine.tables.sweep(),  # disks, tables and DNS at once
+                             *([engine.dns.sweep()] if engine.dns.enabled else []))
         return status_document(engine)
     finally:
         await engine.close()

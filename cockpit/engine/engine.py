@@ -15,8 +15,10 @@ from datetime import datetime
 from cockpit import clock
 from cockpit.disk.model import DiskReport
 from cockpit.disk.probe import probe_disks
+from cockpit.dns.sweep import DnsMonitor
 from cockpit.engine.gate import ActionGate
 from cockpit.engine.hoststate import HostState, Reach
+from cockpit.engine.placement import state_file
 from cockpit.engine.summary import FleetSummary, summarize
 from cockpit.inventory.model import Host, Inventory
 from cockpit.tables.checker import TableChecker
@@ -43,6 +45,7 @@ class Engine:
         self.last_disk_sweep: datetime | None = None
         self.tables = TableChecker(inventory, self.pool)  # sites' tables: CHECK TABLE (cockpit.tables)
         self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
+        self.dns = DnsMonitor(inventory, state_file(inventory))  # DNS propagation (cockpit.dns)
         self._disk_lock = asyncio.Lock()
 
     @property
