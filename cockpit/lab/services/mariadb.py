@@ -163,6 +163,7 @@ class MariaDB(Service):
             if db in standby and standby[db] != host:
                 entry["standby"] = standby[db]
             entry |= {"database": db, "backup": f"{conf.BACKUP_DIR}/{db}.sql", "backup_host": host}
+            entry["storage"] = f"/storage/{db}"  # imported from the lab's backup host (issue 5)
             sites.append(entry)
         return {"mysql": {"user": conf.USER, "option_file": str(conf.client_cnf_path(lab.dir))},
                 "sites": sites}
