@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--data-size", type=int, default=256, metavar="MB", help="size of each /srv (default 256)")
     c.add_argument("--light", action="store_true",
                    help="scale runs: sshd only, no /srv, no RAID view (about 5 MB per host)")
+    c.add_argument("--no-dns", action="store_true",
+                   help="without the DNS hosts (ns1 primary, ns2, lagging ns3, resolver res1; not with --light)")
     c.set_defaults(handler=_up)
 
     c = cmd("down", "remove every namespace, process, mount, loop device and link of the lab")
@@ -94,6 +96,10 @@ def _do_up(lab: object, args: argparse.Namespace) -> int:
 
     assert isinstance(lab, Lab)
     spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size, light=args.light)
+    if not (args.light or args.no_dns):
+        from cockpit.lab.dns_fleet import with_dns
+
+        spec = with_dns(spec)  # BIND: primary, secondaries, resolver; the zone holds every lab site
     took = lab.up(spec)
     st = lab.state
     first = next(iter(st.hosts.values()))
