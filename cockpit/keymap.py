@@ -29,6 +29,16 @@ DEFAULT_KEYS: tuple[KeyDef, ...] = (
     KeyDef("pane_transfers", "3", "Transfers pane"),
     KeyDef("pane_dns", "4", "DNS pane"),
     KeyDef("timeline", "t", "Timeline"),
+    # recovery actions (cockpit.actions; hidden and refused in read-only)
+    KeyDef("actions", "a", "Actions: progress"),
+    *(KeyDef(i, k, d, action=True) for i, k, d in (
+        ("stop_cron", "c", "Stop cron"), ("resume_cron", "C", "Resume cron"),
+        ("maintenance_on", "m", "Maintenance on"), ("maintenance_off", "M", "Maintenance off"),
+        ("failover_site", "f", "Fail over site"), ("failover_host", "F", "Fail over host"),
+        ("restore_table", "R", "Restore table"), ("restore_corrupt_tables", "X", "Restore corrupt tables"),
+        ("move_database", "D", "Move database"), ("import_start", "i", "Start import"),
+        ("import_resume", "I", "Resume import"), ("import_cancel", "K", "Cancel import"),
+        ("recheck", "n", "Re-check now"))),
 )
 
 _BY_ID = {k.id: k for k in DEFAULT_KEYS}

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cockpit import __version__
+from cockpit.cli import action_cmd as action_command
 from cockpit.cli import check_config as check_config_cmd
 from cockpit.cli import demo_cmd, lab_cmd
 from cockpit.cli import serve_cmd as serve_command
@@ -22,6 +23,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     demo_cmd.register,
     timeline_command.register,
     serve_command.register,
+    action_command.register,
 )
 
 
@@ -34,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_inventory_options(p)
     p.add_argument("--read-only", action="store_true",
                    help="no action can run: the engine refuses every one")
+    p.add_argument("--dry-run", action="store_true",
+                   help="actions show their plans (preconditions checked) but execute nothing")
     p.add_argument("--wallboard", action="store_true",
                    help="the shared-screen layout: worst problems first, large type; implies --read-only")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

@@ -1,0 +1,103 @@
+"""Actions whose engine parts are being built: registered (names, keys, targets,
+the plan they will show) so every entry point knows them and the read-only
+gate refuses them, but planning stops with "not available yet: needs X".
+
+Each lists what its plan will be, so the confirm screen and ``--list`` say
+what is coming.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from cockpit.actions.base import Action
+from cockpit.actions.context import ActionContext
+from cockpit.actions.model import NotAvailable, Plan
+from cockpit.actions.targets import Target, TargetKind
+
+
+class _Pending(Action):
+    needs: ClassVar[str] = ""
+    typed = True
+
+    async def plan(self, ctx: ActionContext, target: Target) -> Plan:
+        raise NotAvailable(f"{self.name} is not available yet: needs {self.needs}")
+
+
+class FailoverSite(_Pending):
+    name = "failover-site"
+    binding = "failover_site"
+    title = "Fail over site"
+    summary = ("Point a site at its standby: preconditions (standby up, database and tables OK there), a "
+               "TSIG-signed DNS update of its A/AAAA to the standby's public_ip, the engine's state updated")
+    kinds = (TargetKind.SITE,)
+    needs = "the DNS update engine (cockpit/dns: TSIG RFC 2136 update) and the tables engine (cockpit/tables)"
+
+
+class FailoverHost(_Pending):
+    name = "failover-host"
+    binding = "failover_host"
+    title = "Fail over host"
+    summary = "Fail over every site of a host to its standby, concurrently with a limit, reporting each site"
+    kinds = (TargetKind.HOST,)
+    needs = "failover-site (the DNS update and tables engines)"
+
+
+class RestoreTable(_Pending):
+    name = "restore-table"
+    binding = "restore_table"
+    title = "Restore table"
+    summary = ("Restore one table from the site's backup into a scratch schema, RENAME the corrupt one aside "
+               "and the restored one in, CHECK it")
+    kinds = (TargetKind.TABLE,)
+    needs = "the tables engine's restore API (cockpit/tables, MySQL over the SSH tunnel)"
+
+
+class RestoreCorruptTables(_Pending):
+    name = "restore-corrupt-tables"
+    binding = "restore_corrupt_tables"
+    title = "Restore corrupt tables"
+    summary = "Restore every corrupt table of a site from its backup, leaving sound tables untouched"
+    kinds = (TargetKind.SITE,)
+    needs = "the tables engine's CHECK results and restore API (cockpit/tables)"
+
+
+class MoveDatabase(_Pending):
+    name = "move-database"
+    binding = "move_database"
+    title = "Move database"
+    summary = ("Copy a site's database to its standby: sound tables live (mariadb-dump --single-transaction over "
+               "SSH), corrupt ones from the backup")
+    kinds = (TargetKind.SITE,)
+    needs = "the tables engine (CHECK results per table, cockpit/tables) and the MySQL tunnel"
+
+
+class _Import(_Pending):
+    kinds = (TargetKind.SITE,)
+    typed = False
+    needs = "the transfers engine's import API (cockpit/transfers)"
+
+
+class ImportStart(_Import):
+    name = "import-start"
+    binding = "import_start"
+    title = "Start import"
+    summary = "Start the site's /storage import (rsync from the backup to the standby)"
+
+
+class ImportResume(_Import):
+    name = "import-resume"
+    binding = "import_resume"
+    title = "Resume import"
+    summary = "Resume the site's interrupted /storage import"
+
+
+class ImportCancel(_Import):
+    name = "import-cancel"
+    binding = "import_cancel"
+    title = "Cancel import"
+    summary = "Cancel the site's running /storage import (what was copied stays)"
+
+
+ACTIONS: list[Action] = [FailoverSite(), FailoverHost(), RestoreTable(), RestoreCorruptTables(), MoveDatabase(),
+                         ImportStart(), ImportResume(), ImportCancel()]
