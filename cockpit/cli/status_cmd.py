@@ -41,7 +41,8 @@ async def _sweep(inventory: Inventory, accept_new: bool) -> dict[str, Any]:
     engine = Engine(inventory, read_only=True, accept_new=accept_new)
     try:
         await asyncio.gather(engine.sweep_disks(), engine.tables.sweep(),  # disks, tables and DNS at once
-                             *([engine.dns.sweep()] if engine.dns.enabled else []))
+                             *([engine.dns.sweep()] if engine.dns.enabled else []),
+                             *([engine.transfers.poll()] if engine.transfers.configured else []))
         return status_document(engine)
     finally:
         await engine.close()

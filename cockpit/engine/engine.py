@@ -24,6 +24,7 @@ from cockpit.inventory.model import Host, Inventory
 from cockpit.tables.checker import TableChecker
 from cockpit.timeline import Timeline
 from cockpit.timeline.disk_facts import observe_hosts
+from cockpit.transfers.engine import Transfers
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
@@ -46,6 +47,8 @@ class Engine:
         self.tables = TableChecker(inventory, self.pool)  # sites' tables: CHECK TABLE (cockpit.tables)
         self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
         self.dns = DnsMonitor(inventory, state_file(inventory))  # DNS propagation (cockpit.dns)
+        self.transfers = Transfers(inventory, self.pool, self.gate, state=state_file(inventory),
+                                   timeline=self.timeline)  # /storage imports (cockpit.transfers)
         self._disk_lock = asyncio.Lock()
 
     @property

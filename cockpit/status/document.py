@@ -10,6 +10,7 @@ from cockpit.severity import Severity, worst
 from cockpit.status.dns_part import dns_part
 from cockpit.status.hosts_json import host_json
 from cockpit.status.sites_json import sites_part
+from cockpit.status.transfers_json import transfers_part
 
 
 def status_document(engine: Engine) -> dict[str, Any]:
@@ -19,6 +20,8 @@ def status_document(engine: Engine) -> dict[str, Any]:
     severities.append(sites_severity)
     dns, dns_servers, dns_severity = dns_part(engine)
     severities.append(dns_severity)
+    transfers, transfers_severity = transfers_part(engine)
+    severities.append(transfers_severity)
     return {
         "generated_at": clock.iso(clock.now()),
         "severity": worst(severities).value,
@@ -26,6 +29,7 @@ def status_document(engine: Engine) -> dict[str, Any]:
         "sites": sites,
         "dns": dns,
         **({"dns_servers": dns_servers} if dns_servers is not None else {}),
+        "transfers": transfers,
     }
 
 

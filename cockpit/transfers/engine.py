@@ -32,11 +32,13 @@ from cockpit.audit.log import Actor, AuditLog
 from cockpit.engine.gate import ActionGate
 from cockpit.engine.statefile import StateFile
 from cockpit.inventory.model import Inventory
+from cockpit.timeline.store import Timeline
 from cockpit.transfers import remote
 from cockpit.transfers.classify import classify
 from cockpit.transfers.dump import Dump, parse_dump
 from cockpit.transfers.model import ImportStatus, TransferState
 from cockpit.transfers.plan import ImportPlan, PlanError, candidate_destinations, import_key, plan_import
+from cockpit.transfers.timeline_facts import import_observations
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
@@ -61,8 +63,10 @@ class ActionResult:
 
 class Transfers:
     def __init__(self, inventory: Inventory, pool: SshPool, gate: ActionGate, *,
-                 audit: AuditLog | Callable[[], AuditLog] | None = None, state: StateFile | None = None):
+                 audit: AuditLog | Callable[[], AuditLog] | None = None, state: StateFile | None = None,
+                 timeline: Timeline | None = None):
         self.inventory = inventory
+        self.timeline = timeline
         self.pool = pool
         self.gate = gate
         self._audit = audit
@@ -93,6 +97,8 @@ class Transfers:
                 self.imports.update(found)
             self.polled_at = clock.now()
             self._record_observations()
+            if self.timeline is not None:
+                await asyncio.to_thread(self.timeline.observe_many, import_observations(self.imports.values()))
             return dict(self.imports)
 
     def rows(self) -> list[ImportStatus]:
