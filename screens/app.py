@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from cockpit import keymap
 from cockpit.engine.hoststate import HostState
 from cockpit.untrusted import printable
+from screens.action_keys import ActionKeys, action_bindings
 from screens.dashboard import DashboardScreen
 from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
@@ -33,13 +34,14 @@ if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
 
 
-class CockpitApp(App[int]):
+class CockpitApp(ActionKeys, App[int]):
     TITLE = "cockpit"
     CSS_PATH: ClassVar[list[str | PurePath]] = [*widget_css(), *screen_css()]
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit"),
         bind("help", "help", footer="Help"),
         bind("refresh", "refresh", footer="Refresh"),
+        *action_bindings(),  # recovery actions (screens/action_keys.py)
     ]
 
     def __init__(self, engine: Engine, *, poll: bool = True) -> None:
@@ -66,6 +68,7 @@ class CockpitApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.engine.inventory.keys))
+        self.report_incomplete_actions()
 
     def on_dashboard_screen_ready(self) -> None:
         self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))

@@ -123,3 +123,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
 
     def show_sweeping(self, sweeping: bool) -> None:
         self.query_one(FleetHeader).show_sweeping(sweeping)
+
+    def target_selection(self) -> dict[str, str]:
+        """What the recovery-action keys act on: the cursor of the active pane."""
+        return self.query_one(f"#{self.active}", Pane).selection()

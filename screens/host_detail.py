@@ -40,5 +40,9 @@ class HostDetailScreen(AppChecksActions, Screen[None]):
         self._state = state
         self.query_one(HostReport).show(state, clock.now())
 
+    def target_selection(self) -> dict[str, str]:
+        """Recovery-action keys here act on this host (captured when the screen opened)."""
+        return {"host": self.host}
+
     def _tick(self) -> None:  # keep "checked 3 seconds ago" true
         self.show_state(self._state)

@@ -21,6 +21,8 @@ class TextualUI:
 
         engine = Engine(inventory, read_only=args.read_only, accept_new=args.accept_new)
         app = CockpitApp(engine)
+        if getattr(args, "dry_run", False):
+            engine.gate.enable_dry_run()  # actions show their plans, nothing is executed
         app.run()
         return app.return_code or 0
 

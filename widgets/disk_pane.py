@@ -45,6 +45,10 @@ class DiskPane(Pane):
     def selected_host(self) -> str | None:
         return self.table.cursor_group()
 
+    def selection(self) -> dict[str, str]:
+        host = self.selected_host()
+        return {"host": host} if host else {}
+
     def headline(self) -> Text:
         bad = [h for h in self._hosts.values() if h.severity in (Severity.CRITICAL, Severity.WARNING)]
         sev = worst((h.severity for h in self._hosts.values()), default=Severity.UNKNOWN)

@@ -49,3 +49,8 @@ class Pane(Widget):
     def focus_content(self) -> None:
         """Give keyboard focus to what the user works with in this pane."""
         self.focus()
+
+    def selection(self) -> dict[str, str]:
+        """What the cursor is on, by action target kind: ``host``, ``site``, ``table`` (``SITE.TABLE``).
+        The recovery-action keys act on it (see screens/action_keys.py); empty: nothing selected."""
+        return {}

@@ -25,7 +25,10 @@ INSTALL_DB = "mariadb-install-db"
 DATA_MOUNT = "/srv"
 DATADIR = "/srv/mysql"
 SOCKET = "/run/mysqld/mysqld.sock"
-CNF = "/etc/mysql/my.cnf"  # the host's own (its root is an overlay): the client tools read it too
+# NOT /etc/mysql/my.cnf: that is an absolute symlink (alternatives), and the host's
+# seed files are copied before pivot_root, so writing through it would change the
+# MACHINE's /etc/mysql/mariadb.cnf. The client tools find the socket by Debian's defaults.
+CNF = "/etc/mysql/lab.cnf"
 ERROR_LOG = "/run/lab/mariadb.err"
 BACKUP_DIR = "/var/backups/mysql"  # on the host's root, not its data mount: survives a broken /srv
 PORT = 3306
@@ -50,9 +53,6 @@ performance_schema = OFF
 
 def my_cnf(bind: str) -> str:
     return f"""# lab MariaDB (cockpit.lab.services.mariadb)
-[client]
-socket = {SOCKET}
-
 [mysqld]
 user = root
 datadir = {DATADIR}
