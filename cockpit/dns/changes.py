@@ -4,10 +4,9 @@ when the old answers it replaced expire."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from cockpit import clock
 from cockpit.dns.model import DnsChange
 from cockpit.engine.statefile import StateFile
 
@@ -15,7 +14,8 @@ KEY = "dns_changes"
 
 
 def record(sf: StateFile, change: DnsChange) -> None:
-    entry = {"name": change.name, "at": clock.iso(change.at), "old_addresses": list(change.old_addresses),
+    at = change.at.astimezone(UTC).isoformat().replace("+00:00", "Z")  # to the microsecond: "done by" is exact
+    entry = {"name": change.name, "at": at, "old_addresses": list(change.old_addresses),
              "new_addresses": list(change.new_addresses), "old_ttl": change.old_ttl}
 
     def apply(state: dict[str, Any]) -> None:

@@ -25,6 +25,8 @@ from cockpit.dns.targets import SiteTarget, targets
 from cockpit.engine.statefile import StateFile
 from cockpit.inventory.model import Inventory
 
+NOT_MONITORED = "not monitored: the inventory has no [dns] section (zone, nameservers, resolvers)"
+
 
 def configured_servers(inventory: Inventory) -> list[Server]:
     d = inventory.dns
@@ -39,6 +41,8 @@ class DnsMonitor:
         self.inventory = inventory
         self.state_file = state
         self.report: DnsReport | None = None
+        if inventory.dns is None:  # said plainly, so nobody reads an empty pane as "all fine"
+            self.report = DnsReport(zone="", sites=(), soa=(), swept_at=clock.now(), problems=(NOT_MONITORED,))
         self._servers: list[Server] | None = None
         self._lock = asyncio.Lock()
 
@@ -70,8 +74,7 @@ class DnsMonitor:
         async with self._lock:
             d = self.inventory.dns
             if d is None:
-                self.report = DnsReport(zone="", sites=(), soa=(), swept_at=clock.now(),
-                                        problems=("no [dns] section in the inventory",))
+                self.report = DnsReport(zone="", sites=(), soa=(), swept_at=clock.now(), problems=(NOT_MONITORED,))
                 return self.report
             servers, problems = await self.servers()
             state = self.state()

@@ -11,6 +11,7 @@ as the host's root, from ``/etc/bind/lab`` (config and keys) and
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import os
 import time
@@ -131,6 +132,16 @@ class BindDns(Service):
 
     def command(self, lab: LabContext, host: HostHandle) -> list[str]:
         return [NAMED, "-g", "-c", dns_conf.CONF]
+
+    def stop(self, lab: LabContext, host: HostHandle) -> None:
+        """``rndc stop`` first (named writes its zone files and journals, as a clean
+        shutdown does), then the cgroup is killed whatever is left."""
+        rec = host.state.running.get(self.name)
+        if rec is not None and procs.alive(rec.pid):
+            with contextlib.suppress(LabError):  # it does not answer rndc: the kill below
+                rndc(host, "stop", check=False, timeout=5)
+            procs.wait_until(lambda: not procs.alive(rec.pid), 5.0)
+        host.kill_service(self.name)
 
     def probe(self, host: HostHandle) -> int | None:
         """The rcode of a SOA query for the zone (the root for a resolver); None: no answer."""

@@ -62,6 +62,7 @@ def _options(role: str, allow_transfer: str, faults: frozenset[str]) -> str:
             "allow-query-cache { any; };",
             "dnssec-validation yes;" if "servfail" in faults else "dnssec-validation no;",
             "qname-minimization off;",
+            "prefetch 0;",  # serve a cached answer until its TTL runs out (BIND refreshes early by default)
             "minimal-responses no;",
         ]
     else:

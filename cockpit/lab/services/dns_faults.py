@@ -88,13 +88,31 @@ def _stop_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
         lab.start_service(host, "named")
 
 
+def soa_serial(address: str, zone: str) -> int | None:
+    try:
+        r = dns.query.udp(dns.message.make_query(zone, dns.rdatatype.SOA), address, timeout=1)
+    except (dns.exception.DNSException, OSError):
+        return None
+    return next((int(rrset[0].serial) for rrset in r.answer if rrset.rdtype == dns.rdatatype.SOA), None)
+
+
+def _caught_up(lab: LabContext, host: HostHandle, svc: BindDns, timeout: float = 10.0) -> None:
+    from cockpit.lab import procs
+
+    primary = lab.state.hosts[svc.primary].address if svc.primary in lab.state.hosts else None
+    if primary is None:
+        return
+    want = soa_serial(primary, svc.zone)
+    procs.wait_until(lambda: want is None or soa_serial(host.address, svc.zone) == want, timeout, interval=0.05)
+
+
 # -- stale -------------------------------------------------------------------------------
 def _stale_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str, Any]:
-    from cockpit.lab.services.dns_bind import rndc
 
     svc = _svc(host, "secondary", "lagging")
+    _caught_up(lab, host, svc)  # a transfer in flight finishes before it is cut off
     _write_conf(lab, host, svc, ("stale",))
-    rndc(host, "reconfig")
+    _restart(lab, host)  # it loads its zone file from disk and never hears from the primary again
     return {}
 
 
@@ -103,7 +121,7 @@ def _stale_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
 
     svc = _svc(host)
     _write_conf(lab, host, svc, ())
-    rndc(host, "reconfig")
+    _restart(lab, host)
     rndc(host, "retransfer", svc.zone)
 
 
