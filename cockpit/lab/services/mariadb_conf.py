@@ -40,6 +40,7 @@ _SIZING = """innodb_buffer_pool_size = 16M
 innodb_log_file_size = 4M
 innodb_log_buffer_size = 1M
 innodb_temp_data_file_path = ibtmp1:1M:autoextend
+innodb_autoextend_increment = 1
 key_buffer_size = 4M
 aria_pagecache_buffer_size = 8M
 aria_log_file_size = 8M
@@ -88,7 +89,7 @@ def ensure_template(lab_dir: Path) -> Path:
         work.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         argv = [INSTALL_DB, "--no-defaults", f"--datadir={work}", "--user=root", "--skip-test-db",
                 "--auth-root-authentication-method=socket", "--innodb-log-file-size=4M",
-                "--innodb-buffer-pool-size=16M"]
+                "--innodb-buffer-pool-size=16M", "--innodb-autoextend-increment=1"]
         try:
             p = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False,
                                env=procs.SERVICE_ENV)
