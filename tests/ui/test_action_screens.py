@@ -25,7 +25,7 @@ from screens.app import CockpitApp
 from screens.confirm_action import ConfirmActionScreen, Confirmed
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "actions"))
-from action_lab import cron_running, ensure_cron, host_out, make_inventory  # noqa: E402
+from action_lab import cron_running, ensure_cron, host_out, make_inventory
 
 
 class Holder(App[None]):
