@@ -72,32 +72,4 @@ class MoveDatabase(_Pending):
     needs = "the tables engine (CHECK results per table, cockpit/tables) and the MySQL tunnel"
 
 
-class _Import(_Pending):
-    kinds = (TargetKind.SITE,)
-    typed = False
-    needs = "the transfers engine's import API (cockpit/transfers)"
-
-
-class ImportStart(_Import):
-    name = "import-start"
-    binding = "import_start"
-    title = "Start import"
-    summary = "Start the site's /storage import (rsync from the backup to the standby)"
-
-
-class ImportResume(_Import):
-    name = "import-resume"
-    binding = "import_resume"
-    title = "Resume import"
-    summary = "Resume the site's interrupted /storage import"
-
-
-class ImportCancel(_Import):
-    name = "import-cancel"
-    binding = "import_cancel"
-    title = "Cancel import"
-    summary = "Cancel the site's running /storage import (what was copied stays)"
-
-
-ACTIONS: list[Action] = [FailoverSite(), FailoverHost(), RestoreTable(), RestoreCorruptTables(), MoveDatabase(),
-                         ImportStart(), ImportResume(), ImportCancel()]
+ACTIONS: list[Action] = [FailoverSite(), FailoverHost(), RestoreTable(), RestoreCorruptTables(), MoveDatabase()]

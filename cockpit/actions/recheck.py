@@ -64,7 +64,28 @@ async def _sweep_host(engine: Engine, target: Target) -> str:
     return f"{state.name}: {state.reach}, {state.severity}" + (f" ({state.error})" if state.error else "")
 
 
+async def _check_tables(engine: Engine, target: Target) -> str:
+    assert target.site is not None
+    state = await engine.tables.check_site(target.site.name)
+    bad = [t for t, ts in state.tables.items() if ts.status.bad]
+    if state.error:
+        return f"{state.name}: not checked: {state.error}"
+    return f"{state.name}: {len(state.tables)} tables checked, " + (
+        f"{len(bad)} bad: {', '.join(sorted(bad)[:10])}" if bad else "all OK")
+
+
+async def _query_dns(engine: Engine, target: Target) -> str:
+    assert target.site is not None
+    found = await engine.dns.sweep_site(target.site.name)
+    if found is None:
+        return f"{target.site.name}: no DNS to query (no [dns] section, or the site has no name)"
+    pct = "?" if found.propagated_percent is None else f"{found.propagated_percent:.0f}"
+    return f"{found.name}: {pct}% of servers answer {', '.join(found.expected)} ({found.severity})"
+
+
 register_recheck(TargetKind.HOST, "Probe the host's disks and mounts now", _sweep_host)
+register_recheck(TargetKind.SITE, "CHECK every table of the site now", _check_tables)
+register_recheck(TargetKind.SITE, "Query the site's name on every nameserver and resolver now", _query_dns)
 
 
 class Recheck(Action):
