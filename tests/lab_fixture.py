@@ -26,6 +26,7 @@ from cockpit.lab import FleetSpec, HostSpec, Lab, LabError
 from cockpit.lab import procs as lab_procs
 from cockpit.lab import teardown as lab_teardown
 from cockpit.lab.services.cron import Cron
+from cockpit.lab.services.mariadb import MariaDB
 from cockpit.lab.services.sshd import Sshd
 from cockpit.lab.state import ProcRef
 
@@ -33,11 +34,16 @@ LAB_PARENT = Path("/tmp")
 LAB_PREFIX = "cockpit-lab-test-"
 
 
+# the sites (databases) each host's MariaDB serves; standby1 keeps a copy of each
+LAB_SITES = {"web1": ("acme", "globex"), "web2": ("initech",)}
+
+
 def lab_fleet_spec() -> FleetSpec:
     return FleetSpec((
-        HostSpec("web1", services=(Sshd(), Cron())),
-        HostSpec("web2", services=(Sshd(), Cron())),
-        HostSpec("standby1", role="standby"),
+        HostSpec("web1", services=(Sshd(), Cron(), MariaDB(sites=LAB_SITES["web1"], odd_table_in=("acme",)))),
+        HostSpec("web2", services=(Sshd(), Cron(), MariaDB(sites=LAB_SITES["web2"], listen_on_lab_address=True))),
+        HostSpec("standby1", role="standby",
+                 services=(Sshd(), MariaDB(standby_for=(*LAB_SITES["web1"], *LAB_SITES["web2"])))),
     ))
 
 
