@@ -26,6 +26,8 @@ from screens.host_detail import HostDetailScreen
 from screens.messages import DisksSwept, PollRunning
 from screens.poller import Poller
 from screens.styles import css_paths as screen_css
+from screens.timeline import TimelineScreen
+from screens.wallboard import WallboardScreen
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
 from widgets.styles import css_paths as widget_css
@@ -42,14 +44,16 @@ class CockpitApp(ActionKeys, App[int]):
         bind("help", "help", footer="Help"),
         bind("refresh", "refresh", footer="Refresh"),
         *action_bindings(),  # recovery actions (screens/action_keys.py)
+        bind("timeline", "timeline", show=False),
     ]
 
-    def __init__(self, engine: Engine, *, poll: bool = True) -> None:
+    def __init__(self, engine: Engine, *, poll: bool = True, wallboard: bool = False) -> None:
         """``poll=False`` starts no sweeps (snapshots feed state with :meth:`show_disks`)."""
         super().__init__()
         self.engine = engine
         self.keys = keymap.resolve(engine.inventory.keys)
         self._poll = poll
+        self.wallboard = wallboard  # the shared-screen layout (screens/wallboard.py); needs a read-only engine
         self.hosts: Mapping[str, HostState] = dict(engine.hosts)  # as last shown
         self.disk_poller = Poller(self, "disks", engine.inventory.defaults.refresh, self._sweep_disks)
 
@@ -58,6 +62,8 @@ class CockpitApp(ActionKeys, App[int]):
         return self.engine.read_only
 
     def get_default_screen(self) -> Screen[None]:
+        if self.wallboard:
+            return WallboardScreen(self.keys, self.engine)
         return DashboardScreen(self.keys, read_only=self.read_only)
 
     @property
@@ -106,6 +112,12 @@ class CockpitApp(ActionKeys, App[int]):
         self.engine.retry_now()
         if not self.disk_poller.refresh_now():
             self.notify("a sweep is already running; its result is on the way", timeout=3)
+
+    def action_timeline(self) -> None:
+        if isinstance(self.screen, TimelineScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(TimelineScreen(self.engine))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -20,7 +20,7 @@ from screens.runbook import RUNBOOK
 from widgets.bindings import AppChecksActions, shown
 
 # Bindings whose feature is not built yet: shown with the issue that brings it.
-LATER = {"filter": "arrives with issue #3", "timeline": "arrives with issue #6"}
+LATER = {"filter": "arrives with issue #3"}
 
 
 class HelpScreen(AppChecksActions, Screen[None]):

@@ -19,16 +19,19 @@ class TextualUI:
         from cockpit.engine.engine import Engine
         from screens.app import CockpitApp
 
-        engine = Engine(inventory, read_only=args.read_only, accept_new=args.accept_new)
-        app = CockpitApp(engine)
+        wallboard = bool(getattr(args, "wallboard", False))
+        engine = Engine(inventory, read_only=args.read_only or wallboard, accept_new=args.accept_new,
+                        read_only_reason="--wallboard" if wallboard else "--read-only")
+        app = CockpitApp(engine, wallboard=wallboard)
         if getattr(args, "dry_run", False):
             engine.gate.enable_dry_run()  # actions show their plans, nothing is executed
         app.run()
         return app.return_code or 0
 
     def serve(self, args: argparse.Namespace) -> int:
-        print("cockpit serve: not yet (it arrives with the wallboard, issue #6)", file=sys.stderr)
-        return 2
+        from screens.serve import serve
+
+        return serve(args)
 
 
 def main() -> None:

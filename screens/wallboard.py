@@ -1,0 +1,96 @@
+"""The wallboard: the dashboard laid out for a shared screen, read-only.
+
+Big counts on top (large digits when the terminal allows), the fleet's worst
+problems next, then the four panes: all of them in large terminals, with the
+worst one highlighted; one at a time in small ones, cycling through the panes
+that have problems (worst first) so nobody needs to touch a key. Only quit
+(and the harmless view keys) do anything; the engine behind it is read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from textual import events
+from textual.app import ComposeResult
+from textual.geometry import Size
+
+from cockpit import clock
+from cockpit.engine.engine import Engine
+from cockpit.problems import Problem, fleet_problems
+from cockpit.problems.model import PANES
+from screens.dashboard import DashboardScreen
+from screens.messages import DisksSwept
+from widgets.problem_list import ProblemList
+from widgets.wall_summary import WallSummary, counts
+
+BIG_MIN = Size(120, 36)
+CYCLE_SECONDS = 10.0
+RECOMPUTE_SECONDS = 2.0  # other panes' state arrives by their own polls: look again often
+
+
+def fits_big(size: Size) -> bool:
+    return size.width >= BIG_MIN.width and size.height >= BIG_MIN.height
+
+
+class WallboardScreen(DashboardScreen):
+    def __init__(self, keys: Mapping[str, str], engine: Engine) -> None:
+        if not engine.read_only:
+            raise ValueError("the wallboard runs only on a read-only engine")
+        super().__init__(keys, read_only=True)
+        self._engine = engine
+        self.problems: list[Problem] = []
+        self._interest: list[str] = list(PANES)
+        self._settled = False  # the worst pane has been brought up once
+
+    def compose(self) -> ComposeResult:
+        # The dashboard's widgets, with the counts and the problem list right under its header.
+        # (Re-yielded one by one, so the dashboard's ``with Container`` blocks still nest correctly.)
+        for i, widget in enumerate(super().compose()):
+            yield widget
+            if i == 0:
+                yield WallSummary(id="wall-summary")
+                yield ProblemList()
+
+    def on_mount(self) -> None:
+        self.add_class("-wallboard")
+        self.set_class(fits_big(self.size), "-big")
+        self.set_interval(CYCLE_SECONDS, self.cycle, name="wallboard cycle")
+        self.set_interval(RECOMPUTE_SECONDS, self.refresh_problems, name="wallboard problems")
+        self.refresh_problems()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(fits_big(event.size), "-big")
+
+    def show_disks(self, message: DisksSwept) -> None:
+        super().show_disks(message)
+        self.refresh_problems()
+
+    def refresh_problems(self) -> None:
+        self.problems = fleet_problems(self._engine)
+        now = clock.now()
+        self.query_one(WallSummary).show(counts(self.problems, self._engine.summary()))
+        self.query_one(ProblemList).show(self.problems, self._since, now)
+        ranked = list(dict.fromkeys(p.pane for p in self.problems if p.pane in PANES))
+        self._interest = ranked or list(PANES)
+        if ranked and not self._settled:
+            self._settled = True
+            self.focus_pane(ranked[0])
+
+    def _since(self, fact: str) -> datetime | None:
+        event = self._engine.timeline.last(fact)
+        return event.at if event is not None else None
+
+    def cycle(self) -> None:
+        """Next pane with problems (or next pane, when all is well); in the grid, the worst is highlighted."""
+        if self._grid:
+            self.focus_pane(self._interest[0])
+            return
+        ids = self._interest
+        nxt = ids[(ids.index(self.active) + 1) % len(ids)] if self.active in ids else ids[0]
+        self.focus_pane(nxt)
+
+    def focus_pane(self, pane_id: str) -> None:
+        if pane_id != self.active:
+            self.action_show_pane(pane_id)

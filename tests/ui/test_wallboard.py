@@ -1,0 +1,112 @@
+"""The wallboard: read-only by construction, worst problems first, panes cycling by themselves."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import feed, visible_text
+from ui_states import hostile, mixed_fleet
+
+from cockpit.engine.engine import Engine
+from cockpit.problems import fleet_problems
+from cockpit.severity import Severity
+from screens.app import CockpitApp
+from screens.wallboard import WallboardScreen
+from widgets.pane import Pane
+from widgets.problem_list import ProblemList
+from widgets.wall_summary import WallSummary
+
+
+def wallboard(make_inventory, port: int, hosts=None) -> CockpitApp:
+    engine = Engine(make_inventory({"web1": port}), read_only=True, read_only_reason="--wallboard")
+    engine.hosts.clear()
+    engine.hosts.update(mixed_fleet() if hosts is None else hosts)
+    return CockpitApp(engine, poll=False, wallboard=True)
+
+
+def shown_panes(app: CockpitApp) -> list[str]:
+    return [p.pane_id for p in app.dashboard.query(Pane) if p.display]
+
+
+def test_a_wallboard_on_an_engine_that_can_act_is_refused(make_inventory, closed_port) -> None:
+    with pytest.raises(ValueError, match="read-only engine"):
+        WallboardScreen({}, Engine(make_inventory({"web1": closed_port})))
+
+
+def test_problems_are_worst_first_across_the_fleet(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port)
+    problems = fleet_problems(app.engine)
+    sev = [p.severity for p in problems]
+    assert sev == sorted(sev, key=lambda s: -s.rank)
+    assert {p.subject for p in problems if p.severity is Severity.CRITICAL} == {"web1", "web3", "db1"}
+    assert not any(p.subject in ("web2", "standby1") for p in problems)  # healthy hosts are not problems
+    assert any(p.subject == "mail1" and "86%" in p.what for p in problems)
+
+
+async def test_small_terminal_shows_counts_problems_and_the_worst_pane(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port)
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed(app, app.engine.hosts)
+        await pilot.pause()
+        screen = app.dashboard
+        assert isinstance(screen, WallboardScreen) and not screen.has_class("-big")
+        counts = visible_text(screen.query_one("#wall-counts-line"))
+        assert "Problems: ✗ 5 critical" in counts
+        lines = visible_text(screen.query_one(ProblemList)).splitlines()
+        assert lines[1].strip("│ ").startswith("✗ CRIT")
+        assert "… and" in visible_text(screen.query_one(ProblemList))  # more than fit: says so
+        assert shown_panes(app) == ["disks"]  # the pane with the worst problems
+        assert "READ-ONLY" in visible_text(screen.query_one("#read-only-badge"))
+
+
+async def test_large_terminal_draws_big_digits_and_the_grid(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port)
+    async with app.run_test(size=(200, 60)) as pilot:
+        feed(app, app.engine.hosts)
+        await pilot.pause()
+        screen = app.dashboard
+        assert screen.has_class("-big")
+        assert screen.query_one("#wall-counts-big").display and not screen.query_one("#wall-counts-line").display
+        assert "CRITICAL" in visible_text(screen.query_one("#wall-count-critical .wall-count-label"))
+        assert screen.query_one("#wall-count-critical").has_class("-bad")
+        assert screen.query_one("#wall-count-warning").has_class("-bad")  # mail1 warns, db-less kernel unknown
+        assert len(shown_panes(app)) == 4
+        screen.cycle()
+        assert screen.active == "disks"  # in the grid, the worst pane stays highlighted
+
+
+async def test_panes_cycle_by_themselves_through_those_with_problems(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.dashboard
+        assert isinstance(screen, WallboardScreen)
+        screen.cycle()
+        assert shown_panes(app) == ["disks"]  # only the disks pane has problems: it stays
+        app.engine.hosts.clear()  # all well: every pane gets its turn
+        screen.refresh_problems()
+        seen = []
+        for _ in range(4):
+            screen.cycle()
+            await pilot.pause()
+            seen += shown_panes(app)
+        assert seen == ["sites", "transfers", "dns", "disks"]
+        assert "No problems" in visible_text(screen.query_one(ProblemList))
+
+
+async def test_host_text_is_escaped_on_the_wallboard(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port, {"evil": hostile("evil")})
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        text = visible_text(app.dashboard.query_one(ProblemList))
+        assert "[bold red]x[/]" in text and "\x1b" not in text
+
+
+async def test_wallboard_counts_update_after_a_sweep(make_inventory, closed_port) -> None:
+    app = wallboard(make_inventory, closed_port, {})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Problems: ✓ 0 critical" in visible_text(app.dashboard.query_one("#wall-counts-line"))
+        app.engine.hosts.update(mixed_fleet())
+        feed(app, app.engine.hosts)
+        await pilot.pause()
+        assert "✗ 5 critical" in visible_text(app.dashboard.query_one(WallSummary).query_one("#wall-counts-line"))
