@@ -24,25 +24,6 @@ class _Pending(Action):
         raise NotAvailable(f"{self.name} is not available yet: needs {self.needs}")
 
 
-class FailoverSite(_Pending):
-    name = "failover-site"
-    binding = "failover_site"
-    title = "Fail over site"
-    summary = ("Point a site at its standby: preconditions (standby up, database and tables OK there), a "
-               "TSIG-signed DNS update of its A/AAAA to the standby's public_ip, the engine's state updated")
-    kinds = (TargetKind.SITE,)
-    needs = "the DNS update engine (cockpit/dns: TSIG RFC 2136 update) and the tables engine (cockpit/tables)"
-
-
-class FailoverHost(_Pending):
-    name = "failover-host"
-    binding = "failover_host"
-    title = "Fail over host"
-    summary = "Fail over every site of a host to its standby, concurrently with a limit, reporting each site"
-    kinds = (TargetKind.HOST,)
-    needs = "failover-site (the DNS update and tables engines)"
-
-
 class RestoreTable(_Pending):
     name = "restore-table"
     binding = "restore_table"
@@ -72,4 +53,4 @@ class MoveDatabase(_Pending):
     needs = "the tables engine (CHECK results per table, cockpit/tables) and the MySQL tunnel"
 
 
-ACTIONS: list[Action] = [FailoverSite(), FailoverHost(), RestoreTable(), RestoreCorruptTables(), MoveDatabase()]
+ACTIONS: list[Action] = [RestoreTable(), RestoreCorruptTables(), MoveDatabase()]

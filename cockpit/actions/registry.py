@@ -16,12 +16,14 @@ class UnknownAction(ActionError):
 
 def _build() -> dict[str, Action]:
     from cockpit.actions.cron import ResumeCron, StopCron
+    from cockpit.actions.failover import FailoverHost, FailoverSite
     from cockpit.actions.imports import ACTIONS as IMPORTS
     from cockpit.actions.maintenance import MaintenanceOff, MaintenanceOn
     from cockpit.actions.pending import ACTIONS as PENDING
     from cockpit.actions.recheck import Recheck
 
-    actions: list[Action] = [StopCron(), ResumeCron(), MaintenanceOn(), MaintenanceOff(), Recheck(), *PENDING, *IMPORTS]
+    actions: list[Action] = [StopCron(), ResumeCron(), MaintenanceOn(), MaintenanceOff(), Recheck(), FailoverSite(),
+                             FailoverHost(), *PENDING, *IMPORTS]
     by_name = {a.name: a for a in actions}
     assert set(by_name) == set(NAMES), set(by_name) ^ set(NAMES)
     return {n: by_name[n] for n in NAMES}
