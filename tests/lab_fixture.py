@@ -28,6 +28,8 @@ from cockpit.lab import teardown as lab_teardown
 from cockpit.lab.services.cron import Cron
 from cockpit.lab.services.mariadb import MariaDB
 from cockpit.lab.services.sshd import Sshd
+from cockpit.lab.services.storage import RsyncHost, StorageBackup
+from cockpit.lab.spec import DataMount
 from cockpit.lab.state import ProcRef
 
 LAB_PARENT = Path("/tmp")
@@ -42,8 +44,11 @@ def lab_fleet_spec() -> FleetSpec:
     return FleetSpec((
         HostSpec("web1", services=(Sshd(), Cron(), MariaDB(sites=LAB_SITES["web1"], odd_table_in=("acme",)))),
         HostSpec("web2", services=(Sshd(), Cron(), MariaDB(sites=LAB_SITES["web2"], listen_on_lab_address=True))),
-        HostSpec("standby1", role="standby",
-                 services=(Sshd(), MariaDB(standby_for=(*LAB_SITES["web1"], *LAB_SITES["web2"])))),
+        HostSpec("standby1", role="standby", mounts=(DataMount("/srv"), DataMount("/storage", 192)),
+                 services=(Sshd(), MariaDB(standby_for=(*LAB_SITES["web1"], *LAB_SITES["web2"])), RsyncHost())),
+        # the /storage copies the sites are imported from (issue 5)
+        HostSpec("backup1", role="backup", mounts=(DataMount("/backup", 192),), raid=False,
+                 services=(Sshd(), StorageBackup(sites=(*LAB_SITES["web1"], *LAB_SITES["web2"])))),
     ))
 
 

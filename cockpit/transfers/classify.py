@@ -150,6 +150,8 @@ def classify(raw: RawImport, *, now: int | None, stall_seconds: float, key: str,
         if cancelled_by and exit_code in (20, 143):
             return replace(base, state=TransferState.FAILED, reason=f"cancelled by {cancelled_by}")
         return replace(base, state=TransferState.FAILED, reason=f"{exit_code}: {exitcodes.meaning(exit_code)}")
+    if "job.pid" in raw.alive and f.get("pid"):  # rsync has just ended: its status is being written
+        return replace(base, state=TransferState.RUNNING, reason="rsync ended; recording its exit status")
     if "job.pid" in raw.alive:
         return replace(base, state=TransferState.SCANNING, reason="starting")
     if not f.get("job.pid"):

@@ -37,7 +37,7 @@ ODD_NAMES: tuple[bytes, ...] = (
     b"-rf", b"--delete.eml", b"Re  Fwd  double  space.eml", "Überweisung März.pdf".encode(),
     "日本語の添付.txt".encode(), "clip 📎.bin".encode(), b"$(touch pwned).eml", b"`id`.txt",
     b"a;b&c|d.eml", b"quote's \"dq\".txt", b"new\nline.eml", b"back\\slash.eml", b"latin1-\xe9t\xe9.txt",
-    b"[bold red]x[/].eml", b"tab\there.eml",
+    b"[bold red]x[link=javascript:x]y.eml", b"tab\there.eml",
 )
 
 

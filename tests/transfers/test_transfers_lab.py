@@ -1,0 +1,153 @@
+"""Real imports in the lab: rsync on standby1 pulling from backup1 over the hosts' own SSH.
+
+Faults are real: kill-rsync SIGKILLs rsync on the destination, hang-ssh
+SIGSTOPs the source's sshd, fill fills the destination's /storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from transferslab import DEST, SOURCE, clean, engine, tree_listing, until
+
+from cockpit.lab import Lab
+from cockpit.severity import Severity
+from cockpit.status.document import status_document
+from cockpit.transfers.model import TransferState
+
+pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("healed")]
+
+
+@pytest.fixture
+def site(lab: Lab, request: pytest.FixtureRequest) -> Iterator[str]:
+    name = getattr(request, "param", "acme")
+    clean(lab, name)
+    yield name
+    clean(lab, name)
+
+
+def same_tree(lab: Lab, site: str) -> bool:
+    return tree_listing(lab, SOURCE, f"/backup/storage/{site}") == tree_listing(lab, DEST, f"/storage/{site}")
+
+
+async def test_a_full_import_ends_verified_with_every_file_and_odd_name_intact(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=8000)
+    try:
+        first = await e.transfers.start(site)
+        assert first.done and "started on standby1" in first.message
+        again = await e.transfers.start(site)  # starting twice shows the running one
+        assert not again.done and "already" in again.message
+        assert again.status is not None and again.status.run == first.status.run  # type: ignore[union-attr]
+        await until(e, site, lambda s: s.state is TransferState.RUNNING, what="running")
+        done = await until(e, site, lambda s: s.state is TransferState.VERIFIED, what="verified")
+        assert done.files_done == done.files_total and done.files_total and done.files_total > 1500
+        assert done.bytes_done == done.bytes_total and done.bytes_total and done.bytes_total > 20 * 1024 * 1024
+        assert done.verification is not None and done.verification.source == done.verification.destination
+        assert same_tree(lab, site)  # checksums of every file, names byte for byte (newline, latin-1, '-rf'...)
+        count = f"find /storage/{site}/attachments/*Ma* -type f -printf . | wc -c"
+        odd = lab.exec(DEST, ["sh", "-c", count]).stdout.strip()
+        assert odd == b"15"
+        doc = status_document(e)
+        entry = next(t for t in doc["transfers"] if t["site"] == site)
+        assert entry["state"] == "verified" and entry["destination"] == f"{DEST}:/storage/{site}"
+        assert entry["source"] == f"{SOURCE}:/backup/storage/{site}" and entry["exit_code"] == 0
+    finally:
+        await e.close()
+
+
+async def test_killed_at_half_then_resumed_ends_verified_and_intact(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=4000)
+    try:
+        await e.transfers.start(site)
+        half = await until(e, site, lambda s: s.state is TransferState.RUNNING and (s.percent or 0) >= 40,
+                           what="at 40 %")
+        lab.fault(DEST, "kill-rsync")
+        failed = await until(e, site, lambda s: s.state is TransferState.FAILED, what="failed")
+        assert failed.exit_code == 137 and failed.reason == "137: killed by SIGKILL"
+        assert failed.severity is Severity.CRITICAL
+        assert failed.bytes_done >= half.bytes_done  # the progress it had reached
+        assert not same_tree(lab, site)
+        fast = engine(lab)  # resume at full speed (another cockpit, the same state on the host)
+        try:
+            r = await fast.transfers.resume(site)
+            assert r.done
+            done = await until(fast, site, lambda s: s.state is TransferState.VERIFIED, what="verified")
+            assert done.resumes == 1 and done.run != failed.run
+        finally:
+            await fast.close()
+        assert same_tree(lab, site)  # nothing missing, nothing extra (no temp file of the killed run)
+    finally:
+        await e.close()
+
+
+async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsync(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=2000)
+    await e.transfers.start(site)
+    before = await until(e, site, lambda s: s.state is TransferState.RUNNING and s.bytes_done > 0, what="running")
+    await e.close()  # the cockpit goes away: its SSH connection closes; the import does not care
+    again = engine(lab, bwlimit_kbps=2000)
+    try:
+        found = await until(again, site, lambda s: s.state is TransferState.RUNNING, what="running again")
+        assert found.run == before.run and found.started_at == before.started_at
+        assert found.bytes_done >= before.bytes_done and found.files_total == before.files_total
+        assert found.pid == before.pid
+        r = await again.transfers.cancel(site)
+        assert r.done and f"rsync pid {before.pid}" in r.message
+        stopped = await until(again, site, lambda s: s.state is TransferState.FAILED, what="stopped")
+        assert stopped.exit_code == 20 and stopped.reason is not None and stopped.reason.startswith("cancelled by")
+        nothing = await again.transfers.cancel(site)
+        assert not nothing.done
+    finally:
+        await again.close()
+
+
+async def test_a_hung_source_shows_stalled_and_the_import_goes_on_when_it_is_back(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=3000, stall_seconds=2)
+    try:
+        await e.transfers.start(site)
+        await until(e, site, lambda s: s.state is TransferState.RUNNING and s.bytes_done > 0, what="running")
+        lab.fault(SOURCE, "hang-ssh")
+        stalled = await until(e, site, lambda s: s.state is TransferState.STALLED, what="stalled")
+        assert stalled.reason is not None and stalled.reason.startswith("no progress for")
+        assert status_document(e)["severity"] in ("warning", "critical", "unknown")
+        lab.heal(SOURCE, "hang-ssh")
+        await until(e, site, lambda s: s.state in (TransferState.RUNNING, TransferState.VERIFYING,
+                                                   TransferState.VERIFIED), what="moving again")
+    finally:
+        await e.transfers.cancel(site)
+        await e.close()
+
+
+async def test_a_full_destination_fails_with_exit_11_and_says_why(lab: Lab, site: str) -> None:
+    lab.fault(DEST, "fill", "/storage", "92")
+    e = engine(lab)
+    try:
+        await e.transfers.start(site)
+        failed = await until(e, site, lambda s: s.state is TransferState.FAILED, what="failed")
+        assert failed.exit_code == 11 and failed.reason is not None and "file I/O" in failed.reason
+        assert any("No space left on device" in line for line in failed.errors)
+        doc = status_document(e)
+        entry = next(t for t in doc["transfers"] if t["site"] == site)
+        assert entry["state"] == "failed" and entry["exit_code"] == 11 and doc["severity"] == "critical"
+    finally:
+        await e.close()
+
+
+async def test_verify_now_finds_a_damaged_file_by_name(lab: Lab, site: str) -> None:
+    e = engine(lab)
+    try:
+        await e.transfers.start(site)
+        await until(e, site, lambda s: s.state is TransferState.VERIFIED, what="verified")
+        # damage one mail without changing its size or time: only --checksum can see it
+        damage = (f"f='/storage/{site}/mail/2024-03/00002 ticket 2.eml'; t=$(stat -c %Y \"$f\"); "
+                  "printf Z | dd of=\"$f\" bs=1 seek=5 conv=notrunc 2>/dev/null; touch -d @$t \"$f\"")
+        lab.exec(DEST, ["sh", "-c", damage])
+        r = await e.transfers.verify(site)
+        assert r.done
+        bad = await until(e, site, lambda s: s.state is TransferState.UNVERIFIED, what="unverified")
+        assert bad.verification is not None
+        assert "differs (checksum): file mail/2024-03/00002 ticket 2.eml" in bad.verification.differences
+        assert bad.severity is Severity.CRITICAL
+    finally:
+        await e.close()
