@@ -21,6 +21,7 @@ from cockpit.engine.hoststate import HostState
 from cockpit.untrusted import printable
 from screens.action_keys import ActionKeys, action_bindings
 from screens.dashboard import DashboardScreen
+from screens.dns_view import DnsFeed, DnsSwept
 from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
 from screens.messages import DisksSwept, PollRunning
@@ -30,6 +31,7 @@ from screens.timeline import TimelineScreen
 from screens.wallboard import WallboardScreen
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
+from widgets.dns_pane import DnsPane
 from widgets.styles import css_paths as widget_css
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.wallboard = wallboard  # the shared-screen layout (screens/wallboard.py); needs a read-only engine
         self.hosts: Mapping[str, HostState] = dict(engine.hosts)  # as last shown
         self.disk_poller = Poller(self, "disks", engine.inventory.defaults.refresh, self._sweep_disks)
+        self.dns_feed = DnsFeed(self, engine)  # DNS propagation (screens/dns_view.py)
 
     @property
     def read_only(self) -> bool:
@@ -80,6 +83,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))
         if self._poll:
             self.disk_poller.start()
+        self.dns_feed.attach(self._poll)
 
     async def _sweep_disks(self) -> DisksSwept:
         hosts = await self.engine.sweep_disks()
@@ -94,6 +98,12 @@ class CockpitApp(ActionKeys, App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HostDetailScreen) and screen.host in message.hosts:
                 screen.show_state(message.hosts[screen.host])
+
+    def on_dns_swept(self, message: DnsSwept) -> None:
+        self.dns_feed.deliver(message)
+
+    def on_dns_pane_site_chosen(self, message: DnsPane.SiteChosen) -> None:
+        self.dns_feed.open_detail(message.site)
 
     def on_poll_running(self, message: PollRunning) -> None:
         if message.poll == "disks":
@@ -110,6 +120,7 @@ class CockpitApp(ActionKeys, App[int]):
 
     def action_refresh(self) -> None:
         self.engine.retry_now()
+        self.dns_feed.refresh_now()
         if not self.disk_poller.refresh_now():
             self.notify("a sweep is already running; its result is on the way", timeout=3)
 
@@ -139,6 +150,7 @@ class CockpitApp(ActionKeys, App[int]):
 
     async def _shut_down_engine(self) -> None:
         self.disk_poller.stop()
+        self.dns_feed.stop()
         await self.engine.close()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,10 +19,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from cockpit.dns.model import DnsReport
 from screens.messages import DisksSwept
 from widgets.bindings import AppChecksActions, bind
 from widgets.coming_later_pane import ComingLaterPane
 from widgets.disk_pane import DiskPane
+from widgets.dns_pane import DnsPane
 from widgets.fleet_header import FleetHeader
 from widgets.pane import Pane
 from widgets.pane_bar import PaneBar
@@ -61,9 +63,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
                                        "corrupt tables by name.")
             yield ComingLaterPane("transfers", "Imports", "/storage imports", issue=5,
                                   what="rsync imports of /storage: progress, rate, ETA, stalls, verification.")
-            yield ComingLaterPane("dns", "DNS", "DNS propagation", issue=4,
-                                  what="Every site's name on every nameserver and resolver, and when old answers "
-                                       "expire.")
+            yield DnsPane()
         yield Footer()
 
     @property
@@ -119,6 +119,10 @@ class DashboardScreen(AppChecksActions, Screen[None]):
     def show_disks(self, message: DisksSwept) -> None:
         self.query_one(FleetHeader).show_summary(message.summary, message.swept_at)
         self.disk_pane.show_hosts(message.hosts)
+        self._refresh_bar()
+
+    def show_dns(self, report: DnsReport | None) -> None:
+        self.query_one(DnsPane).show_report(report)
         self._refresh_bar()
 
     def show_sweeping(self, sweeping: bool) -> None:
