@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from cockpit.problems.disks import disk_problems
+from cockpit.problems.from_status import dns_problems, site_problems, transfer_problems
 from cockpit.problems.model import Problem
 from cockpit.severity import Severity
 
@@ -24,6 +25,9 @@ Source = Callable[["Engine"], Iterable[Problem]]
 
 SOURCES: list[tuple[str, Source]] = [
     ("disks", disk_problems),
+    ("sites", site_problems),
+    ("transfers", transfer_problems),
+    ("dns", dns_problems),
 ]
 
 

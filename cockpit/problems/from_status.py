@@ -1,0 +1,65 @@
+"""Problems of the tables, transfers and DNS areas, read from their parts of
+``status --json`` (a contract, additions only), so the wallboard needs nothing
+from those engines but what ``cockpit status`` already shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from cockpit.problems.model import Problem
+from cockpit.severity import Severity
+
+if TYPE_CHECKING:
+    from cockpit.engine.engine import Engine
+
+_BAD = {Severity.WARNING.value, Severity.UNKNOWN.value, Severity.CRITICAL.value}
+
+
+def _bad(item: dict[str, Any]) -> Severity | None:
+    sev = item.get("severity")
+    return Severity(sev) if isinstance(sev, str) and sev in _BAD else None
+
+
+def site_problems(engine: Engine) -> Iterator[Problem]:
+    from cockpit.status.sites_json import sites_part
+
+    for site in sites_part(engine)[0]:
+        sev = _bad(site)
+        if sev is None:
+            continue
+        corrupt = site.get("corrupt_tables") or []
+        if corrupt:
+            what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
+        else:
+            what = str(site.get("error") or site.get("state") or "?")
+        where = f" on {site['host']}" if site.get("host") else ""
+        yield Problem(sev, "sites", str(site.get("name", "?")), what + where,
+                      f"site/{site.get('name')}/tables" if corrupt else None)
+
+
+def transfer_problems(engine: Engine) -> Iterator[Problem]:
+    from cockpit.status.transfers_json import transfers_part
+
+    for imp in transfers_part(engine)[0]:
+        sev = _bad(imp)
+        if sev is None:
+            continue
+        what = f"import {imp.get('state', '?')}"
+        detail = imp.get("reason") or imp.get("error")
+        yield Problem(sev, "transfers", str(imp.get("site", "?")), f"{what}: {detail}" if detail else what)
+
+
+def dns_problems(engine: Engine) -> Iterator[Problem]:
+    from cockpit.status.dns_part import dns_part
+
+    for site in dns_part(engine)[0]:
+        sev = _bad(site)
+        if sev is None:
+            continue
+        pct = site.get("propagated_percent")
+        what = str(site.get("problem") or (f"{pct:g}% propagated" if isinstance(pct, int | float) else "?"))
+        waiting = site.get("waiting_for") or []
+        if waiting:
+            what += f"; waiting for {', '.join(map(str, waiting))}"
+        yield Problem(sev, "dns", str(site.get("name") or site.get("site") or "?"), what)

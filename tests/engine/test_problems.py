@@ -1,0 +1,49 @@
+"""The wallboard's problem list: every area's bad items, worst first; a broken area says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from cockpit.engine.engine import Engine
+from cockpit.inventory import load_inventory
+from cockpit.problems import fleet_problems, registry
+from cockpit.severity import Severity
+from cockpit.status import dns_part, sites_json, transfers_json
+
+
+@pytest.fixture
+def engine(tmp_path) -> Engine:
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[hosts]]\nname = "web1"\naddress = "127.0.0.1"\n')
+    return Engine(load_inventory(inv), read_only=True)
+
+
+def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(engine, monkeypatch) -> None:
+    # The areas' status --json parts, as their engines would give them (the contract the wallboard reads).
+    monkeypatch.setattr(sites_json, "sites_part", lambda e: ([
+        {"name": "shop1", "host": "web1", "severity": "critical", "state": "corrupt", "corrupt_tables": ["worker"]},
+        {"name": "blog", "host": "web2", "severity": "ok", "state": "ok", "corrupt_tables": []},
+    ], Severity.CRITICAL))
+    monkeypatch.setattr(transfers_json, "transfers_part", lambda e: ([
+        {"site": "shop1", "state": "stalled", "severity": "warning", "reason": "no progress for 5 minutes"},
+    ], Severity.WARNING))
+    monkeypatch.setattr(dns_part, "dns_part", lambda e: ([
+        {"site": "shop1", "name": "shop1.example.test", "severity": "warning", "propagated_percent": 66.7,
+         "problem": None, "waiting_for": ["resolver1"]},
+    ], None, Severity.WARNING))
+    got = [(p.severity, p.pane, p.subject, p.what) for p in fleet_problems(engine)]
+    assert got == [
+        (Severity.CRITICAL, "sites", "shop1", "1 corrupt table: worker on web1"),
+        (Severity.WARNING, "transfers", "shop1", "import stalled: no progress for 5 minutes"),
+        (Severity.WARNING, "dns", "shop1.example.test", "66.7% propagated; waiting for resolver1"),
+    ]
+
+
+def test_a_broken_area_is_one_unknown_problem_not_a_crash(engine, monkeypatch) -> None:
+    def broken(e: Engine) -> list[object]:
+        raise KeyError("bug")
+
+    monkeypatch.setattr(registry, "SOURCES", [("dns", broken), *registry.SOURCES])
+    problems = fleet_problems(engine)
+    assert [(p.severity, p.pane, p.what) for p in problems if p.pane == "dns"] == [
+        (Severity.UNKNOWN, "dns", "internal error listing problems: KeyError")]
