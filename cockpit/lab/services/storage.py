@@ -63,9 +63,13 @@ def write_tree(root: Path, site: str, *, small_files: int, large_files: int, lar
         (root / where / f"{i:05d} ticket {i}.eml").write_bytes(data)
         written += len(data)
     for i in range(large_files):
-        data = rnd.randbytes(large_mb * 1024 * 1024 * (i + 1) // max(1, large_files))
-        (root / "attachments/scans" / f"scan {i} büro.pdf").write_bytes(data)
-        written += len(data)
+        left = large_mb * 1024 * 1024 * (i + 1) // max(1, large_files)
+        with (root / "attachments/scans" / f"scan {i} büro.pdf").open("wb") as f:
+            while left > 0:  # in chunks: a big attachment never sits in memory whole
+                chunk = rnd.randbytes(min(left, 4 * 1024 * 1024))
+                f.write(chunk)
+                left -= len(chunk)
+                written += len(chunk)
     odd = os.fsencode(root / "attachments/Größe & Maße")
     for name in ODD_NAMES:
         data = rnd.randbytes(rnd.randint(10, 3000))
