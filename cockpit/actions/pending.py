@@ -24,25 +24,6 @@ class _Pending(Action):
         raise NotAvailable(f"{self.name} is not available yet: needs {self.needs}")
 
 
-class RestoreTable(_Pending):
-    name = "restore-table"
-    binding = "restore_table"
-    title = "Restore table"
-    summary = ("Restore one table from the site's backup into a scratch schema, RENAME the corrupt one aside "
-               "and the restored one in, CHECK it")
-    kinds = (TargetKind.TABLE,)
-    needs = "the tables engine's restore API (cockpit/tables, MySQL over the SSH tunnel)"
-
-
-class RestoreCorruptTables(_Pending):
-    name = "restore-corrupt-tables"
-    binding = "restore_corrupt_tables"
-    title = "Restore corrupt tables"
-    summary = "Restore every corrupt table of a site from its backup, leaving sound tables untouched"
-    kinds = (TargetKind.SITE,)
-    needs = "the tables engine's CHECK results and restore API (cockpit/tables)"
-
-
 class MoveDatabase(_Pending):
     name = "move-database"
     binding = "move_database"
@@ -53,4 +34,4 @@ class MoveDatabase(_Pending):
     needs = "the tables engine (CHECK results per table, cockpit/tables) and the MySQL tunnel"
 
 
-ACTIONS: list[Action] = [RestoreTable(), RestoreCorruptTables(), MoveDatabase()]
+ACTIONS: list[Action] = [MoveDatabase()]

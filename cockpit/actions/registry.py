@@ -21,9 +21,11 @@ def _build() -> dict[str, Action]:
     from cockpit.actions.maintenance import MaintenanceOff, MaintenanceOn
     from cockpit.actions.pending import ACTIONS as PENDING
     from cockpit.actions.recheck import Recheck
+    from cockpit.actions.restore import RestoreCorruptTables, RestoreTable
 
     actions: list[Action] = [StopCron(), ResumeCron(), MaintenanceOn(), MaintenanceOff(), Recheck(), FailoverSite(),
-                             FailoverHost(), *PENDING, *IMPORTS]
+                             FailoverHost(), RestoreTable(),
+                             RestoreCorruptTables(), *PENDING, *IMPORTS]
     by_name = {a.name: a for a in actions}
     assert set(by_name) == set(NAMES), set(by_name) ^ set(NAMES)
     return {n: by_name[n] for n in NAMES}

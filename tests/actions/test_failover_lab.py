@@ -1,44 +1,19 @@
 """failover-site and failover-host against a real fleet: MariaDB on web1 and
-the standby, BIND taking TSIG updates. Its own small lab (this module only)."""
+the standby, BIND taking TSIG updates (the ``dblab`` of tests/actions/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from action_lab import audit, cli, make_inventory
-from lab_fixture import _quiet, lab_unavailable, new_lab_dir, owner_ref
 
 from cockpit.engine import placement
 from cockpit.engine.statefile import StateFile
 from cockpit.inventory import load_inventory
-from cockpit.lab import FleetSpec, HostSpec, Lab, LabError
-from cockpit.lab.dns_fleet import with_dns
-from cockpit.lab.services.mariadb import MariaDB
-from cockpit.lab.services.sshd import Sshd
+from cockpit.lab import Lab
 
 pytestmark = pytest.mark.lab
-
-
-@pytest.fixture(scope="module")
-def flab() -> Iterator[Lab]:
-    reason = lab_unavailable()
-    if reason:
-        pytest.skip(reason)
-    spec = with_dns(FleetSpec((
-        HostSpec("web1", services=(Sshd(), MariaDB(sites=("acme", "globex", "initech")))),
-        HostSpec("standby1", role="standby", services=(Sshd(), MariaDB(standby_for=("acme", "globex")))),
-    )), resolvers=0)
-    the_lab = Lab(new_lab_dir("failover-"))
-    try:
-        the_lab.up(spec, echo=_quiet, owner=owner_ref())
-    except LabError as e:
-        pytest.fail(f"lab up failed: {e}", pytrace=False)
-    try:
-        yield the_lab
-    finally:
-        the_lab.down(echo=_quiet)
 
 
 def primary_answers(inv_path: Path, site: str) -> tuple[str, ...]:
@@ -56,14 +31,14 @@ def public_ip(inv_path: Path, host: str) -> str:
 
 
 def test_failover_host_goes_on_past_a_site_with_a_corrupt_standby_and_a_rerun_finishes(
-        flab: Lab, tmp_path: Path) -> None:
-    inv = make_inventory(flab, tmp_path)
+        dblab: Lab, tmp_path: Path) -> None:
+    inv = make_inventory(dblab, tmp_path)
     old = primary_answers(inv, "globex")
-    flab.fault("standby1", "corrupt-table", "globex.ticket")
+    dblab.fault("standby1", "corrupt-table", "globex.ticket")
     try:
         p = cli(inv, "action", "failover-host", "web1", "--yes")
     finally:
-        flab.heal("standby1")
+        dblab.heal("standby1")
     assert p.returncode == 1, p.stdout + p.stderr
     assert "acme: done" in p.stdout and "globex: refused" in p.stdout
     assert "initech has no standby: it is left alone" in p.stdout
@@ -91,8 +66,8 @@ def test_failover_host_goes_on_past_a_site_with_a_corrupt_standby_and_a_rerun_fi
     assert "already points at standby1: no DNS change" in p.stdout
 
 
-def test_failover_site_refuses_without_a_standby(flab: Lab, tmp_path: Path) -> None:
-    inv = make_inventory(flab, tmp_path)
+def test_failover_site_refuses_without_a_standby(dblab: Lab, tmp_path: Path) -> None:
+    inv = make_inventory(dblab, tmp_path)
     p = cli(inv, "action", "failover-site", "initech", "--yes")
     assert p.returncode == 3
     assert "FAIL site initech has a standby" in p.stdout

@@ -1,0 +1,88 @@
+"""The SQL and shell of a table restore (pure functions, every value quoted).
+
+The table's section of a ``mariadb-dump`` file is cut out on the host with awk
+(the dump's header of SET statements, then from the table's ``-- Table
+structure for table `T``` line up to the next table, view or routine section)
+and loaded by the host's ``mariadb`` client into a scratch schema. The
+credentials reach the client through a private temporary option file whose
+content comes on stdin, never on a command line.
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+
+from cockpit.tables.sql import quote_ident
+
+SCRATCH_PREFIX = "cockpit_restore_"
+
+_AWK = r"""BEGIN { hdr = ENVIRON["COCKPIT_HDR"] }
+/^-- (Table structure for table|Temporary table structure for view)/ { started = 1; intable = ($0 == hdr) }
+/^-- (Final view structure for view|Dumping routines|Dumping events)/ { started = 1; intable = 0 }
+!started { print; next }
+intable { print }
+"""
+
+
+def scratch_schema(database: str) -> str:
+    return (SCRATCH_PREFIX + database)[:64]
+
+
+def aside_name(table: str, at: datetime) -> str:
+    """``worker__corrupt_20261125T1930`` (cut to MySQL's 64 characters)."""
+    suffix = f"__corrupt_{at.strftime('%Y%m%dT%H%M')}"
+    return table[: 64 - len(suffix)] + suffix
+
+
+def header_line(table: str) -> str:
+    return f"-- Table structure for table {quote_ident(table)}"
+
+
+def probe_backup_command(backup: str, table: str) -> str:
+    """Prints ``date`` (mtime) of the backup and ``has`` or ``missing`` for the table."""
+    q = shlex.quote
+    return (f"f={q(backup)}; [ -r \"$f\" ] || {{ echo unreadable; exit 0; }}; stat -c 'date %y' \"$f\"; "
+            f"if grep -Fqx -- {q(header_line(table))} \"$f\"; then echo has; else echo missing; fi")
+
+
+def load_command(backup: str, table: str, scratch: str, *, address: str, port: int) -> str:
+    q = shlex.quote
+    client = (f'mariadb --defaults-extra-file="$CNF" {q(f"--host={address}")} {q(f"--port={port}")} '
+              f"--protocol=tcp {q(scratch)}")
+    return ("umask 077; CNF=$(mktemp /run/cockpit-restore.XXXXXX) || exit 1; cat > \"$CNF\"; "
+            f"[ -r {q(backup)} ] || {{ rm -f \"$CNF\"; echo 'backup not readable' >&2; exit 3; }}; "
+            f"COCKPIT_HDR={q(header_line(table))} awk {q(_AWK)} {q(backup)} | {client}; "
+            "rc=$?; rm -f \"$CNF\"; exit $rc")
+
+
+def shown_load(backup: str, table: str, scratch: str) -> str:
+    """What the plan shows for the load (the awk program abbreviated)."""
+    return (f"awk '<the dump header, then the section of table {table}>' {shlex.quote(backup)} "
+            f"| mariadb {shlex.quote(scratch)}")
+
+
+def create_scratch(scratch: str) -> str:
+    return f"CREATE DATABASE IF NOT EXISTS {quote_ident(scratch)}"
+
+
+def swap(database: str, table: str, aside: str, scratch: str) -> str:
+    """One statement: the corrupt table aside and the restored one in."""
+    db, t = quote_ident(database), quote_ident(table)
+    return (f"RENAME TABLE {db}.{t} TO {db}.{quote_ident(aside)}, "
+            f"{quote_ident(scratch)}.{t} TO {db}.{t}")
+
+
+def count(database: str, table: str) -> str:
+    return f"SELECT COUNT(*) FROM {quote_ident(database)}.{quote_ident(table)}"
+
+
+def asides(database: str, table: str) -> tuple[str, list[str]]:
+    """Tables set aside by earlier restores of ``table``."""
+    return ("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME LIKE %s",
+            [database, table.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "\\_\\_corrupt\\_%"])
+
+
+def exists(database: str, table: str) -> tuple[str, list[str]]:
+    return ("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            [database, table])
