@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -108,3 +109,23 @@ def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, tmp_p
     md = cockpit("timeline", "--inventory", str(inventory), "--markdown").stdout
     rows = [ln for ln in md.splitlines() if ln.startswith("| 20")]
     assert [r.split(" | ")[2] for r in rows] == ["web1: /srv is read-only", "web1: /srv mounted rw"]
+
+
+async def test_the_first_corrupt_table_of_a_site_is_one_event_with_check_table_evidence(lab: Lab,
+                                                                                       tmp_path: Path) -> None:
+    engine = engine_on(lab, tmp_path / "timeline.jsonl")
+    try:
+        await engine.tables.sweep()
+        assert not [e for e in await sweep(engine) if e.kind.startswith("site.")]  # all sound: nothing happened
+        await asyncio.to_thread(lab.fault, "web1", "corrupt-table", "acme.ticket_audit", "--part", "index")
+        await engine.tables.sweep()
+        [event] = [e for e in await sweep(engine) if e.kind.startswith("site.")]
+        assert (event.kind, event.subject, event.severity) == ("site.corrupt", "acme", "critical")
+        assert event.evidence["table"] == "ticket_audit" and event.summary.startswith("acme: first corrupt table")
+        assert any("is corrupt" in line for line in event.evidence["check"])  # CHECK TABLE's own words
+        assert event.evidence["probe"].startswith("CHECK TABLE on web1")
+        await asyncio.to_thread(lab.fault, "web1", "corrupt-table", "acme.worker", "--part", "data")
+        await engine.tables.sweep()
+        assert not [e for e in await sweep(engine) if e.kind.startswith("site.")]  # the second one is no news
+    finally:
+        await engine.close()

@@ -1,0 +1,95 @@
+"""What the tables and DNS areas tell the timeline, read from their parts of
+``status --json`` (a contract) after every sweep:
+
+* a site's tables: ``corrupt`` from its first corrupt table on (one event per
+  site, evidence: that table's CHECK TABLE messages), ``sound`` again once
+  every table checks OK;
+* a site's name in DNS: ``pending`` while some server still gives another
+  answer, ``propagated`` when every nameserver and resolver gives the expected one.
+
+Imports (the transfers area) report their phases themselves. An area that
+fails here costs only its own observations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from cockpit import clock
+from cockpit.severity import Severity
+from cockpit.timeline.event import Observation, parse_time
+from cockpit.timeline.store import Timeline
+
+if TYPE_CHECKING:
+    from cockpit.engine.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+async def observe_areas(timeline: Timeline, engine: Engine) -> None:
+    observations: list[Observation] = []
+    for name, area in (("tables", _sites), ("dns", _dns)):
+        try:
+            observations += area(engine)
+        except Exception:  # another area's bug must not stop the disk sweep
+            log.exception("timeline: reading the %s state failed", name)
+    if observations:
+        await asyncio.to_thread(timeline.observe_many, observations)
+
+
+def _sites(engine: Engine) -> list[Observation]:
+    from cockpit.status.sites_json import sites_part
+
+    return [o for s in sites_part(engine)[0] if (o := site_observation(s)) is not None]
+
+
+def _dns(engine: Engine) -> list[Observation]:
+    from cockpit.status.dns_part import dns_part
+
+    return [o for s in dns_part(engine)[0] if (o := dns_observation(s)) is not None]
+
+
+def site_observation(site: dict[str, Any]) -> Observation | None:
+    name, host = str(site.get("name", "?")), site.get("host") or "?"
+    corrupt = [str(t) for t in site.get("corrupt_tables") or []]
+    tables = {t.get("name"): t for t in site.get("tables") or [] if isinstance(t, dict)}
+    probe = f"CHECK TABLE on {host} (database {site.get('database') or '?'})"
+    if corrupt:
+        first = tables.get(corrupt[0], {})
+        messages = [f"{m.get('type')}: {m.get('text')}" for m in first.get("messages") or [] if isinstance(m, dict)]
+        evidence: dict[str, Any] = {"probe": probe, "table": corrupt[0], "check": messages,
+                                    "corrupt_tables": corrupt}
+        at = parse_time(first.get("checked_at")) or parse_time(site.get("checked_at"))
+        return Observation(fact=f"site/{name}/tables", value="corrupt", normal="sound", kind="site.corrupt",
+                           subject=name, summary=f"{name}: first corrupt table {corrupt[0]} (on {host})",
+                           severity=Severity.CRITICAL, evidence=evidence, at=at or clock.now())
+    if site.get("severity") == Severity.OK.value:
+        return Observation(fact=f"site/{name}/tables", value="sound", normal="sound", kind="site.sound",
+                           subject=name, summary=f"{name}: every table checks OK (on {host})",
+                           evidence={"probe": probe, "tables_checked": site.get("tables_checked")},
+                           at=parse_time(site.get("checked_at")) or clock.now())
+    return None  # not checked yet, stale or unreachable: no news about corruption
+
+
+def dns_observation(site: dict[str, Any]) -> Observation | None:
+    pct = site.get("propagated_percent")
+    if not isinstance(pct, int | float):
+        return None
+    name = str(site.get("name") or site.get("site") or "?")
+    expected = ", ".join(map(str, site.get("expected") or [])) or "?"
+    evidence: dict[str, Any] = {"probe": "DNS queries to every nameserver and resolver", "expected": expected}
+    if pct >= 100:
+        return Observation(fact=f"dns/{name}/propagation", value="propagated", normal="propagated",
+                           kind="dns.propagated", subject=name,
+                           summary=f"{name}: DNS fully propagated ({expected})", evidence=evidence)
+    wrong = [f"{a.get('server')}: {', '.join(map(str, a.get('addresses') or [])) or a.get('rcode') or '?'}"
+             for a in site.get("answers") or [] if isinstance(a, dict) and not a.get("matches")]
+    evidence["other_answers"] = wrong
+    if site.get("done_by"):
+        evidence["old_answers_gone_by"] = site["done_by"]
+    sev = Severity(site["severity"]) if site.get("severity") in {s.value for s in Severity} else Severity.WARNING
+    return Observation(fact=f"dns/{name}/propagation", value="pending", normal="propagated", kind="dns.pending",
+                       subject=name, summary=f"{name}: DNS {pct:g}% propagated (expected {expected})",
+                       severity=sev, evidence=evidence)

@@ -1,0 +1,30 @@
+"""Tables and DNS state (their status --json parts) as timeline facts."""
+
+from __future__ import annotations
+
+from cockpit.timeline.area_facts import dns_observation, site_observation
+
+
+def dns_site(pct: float | None) -> dict[str, object]:
+    return {"site": "acme", "name": "acme.example.test", "host": "web2", "expected": ["203.0.113.20"],
+            "propagated_percent": pct, "done_by": "2026-11-25T19:10:00Z", "severity": "warning",
+            "answers": [{"server": "ns2", "addresses": ["203.0.113.10"], "rcode": "NOERROR", "matches": False},
+                        {"server": "ns1", "addresses": ["203.0.113.20"], "rcode": "NOERROR", "matches": True}]}
+
+
+def test_dns_pending_then_fully_propagated() -> None:
+    pending = dns_observation(dns_site(66.7))
+    assert pending is not None and (pending.fact, pending.value) == ("dns/acme.example.test/propagation", "pending")
+    assert pending.evidence["other_answers"] == ["ns2: 203.0.113.10"]
+    assert pending.evidence["old_answers_gone_by"] == "2026-11-25T19:10:00Z"
+    done = dns_observation(dns_site(100.0))
+    assert done is not None and (done.value, done.kind) == ("propagated", "dns.propagated")
+    assert done.summary == "acme.example.test: DNS fully propagated (203.0.113.20)"
+    assert dns_observation(dns_site(None)) is None  # not swept yet: no news
+
+
+def test_site_unknown_states_are_no_news() -> None:
+    assert site_observation({"name": "acme", "severity": "unknown", "corrupt_tables": []}) is None
+    sound = site_observation({"name": "acme", "host": "web1", "severity": "ok", "corrupt_tables": [],
+                              "tables_checked": 12, "checked_at": "2026-11-25T19:00:00Z"})
+    assert sound is not None and sound.value == "sound" and sound.at is not None and sound.at.hour == 19
