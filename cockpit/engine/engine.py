@@ -23,6 +23,7 @@ from cockpit.engine.summary import FleetSummary, summarize
 from cockpit.inventory.model import Host, Inventory
 from cockpit.tables.checker import TableChecker
 from cockpit.timeline import Timeline
+from cockpit.timeline.area_facts import observe_areas
 from cockpit.timeline.disk_facts import observe_hosts
 from cockpit.transfers.engine import Transfers
 from cockpit.transport.errors import HostDown, ProbeError
@@ -66,6 +67,7 @@ class Engine:
                 self.hosts[state.name] = state
             self.last_disk_sweep = clock.now()
             await observe_hosts(self.timeline, results)
+            await observe_areas(self.timeline, self)  # tables and DNS, from their status parts
             return dict(self.hosts)
 
     async def sweep_host(self, name: str) -> HostState:
