@@ -13,7 +13,7 @@ from typing import ClassVar
 from cockpit.actions.base import Action
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import NotAvailable, Plan
-from cockpit.actions.targets import Target, TargetKind
+from cockpit.actions.targets import Target
 
 
 class _Pending(Action):
@@ -24,14 +24,4 @@ class _Pending(Action):
         raise NotAvailable(f"{self.name} is not available yet: needs {self.needs}")
 
 
-class MoveDatabase(_Pending):
-    name = "move-database"
-    binding = "move_database"
-    title = "Move database"
-    summary = ("Copy a site's database to its standby: sound tables live (mariadb-dump --single-transaction over "
-               "SSH), corrupt ones from the backup")
-    kinds = (TargetKind.SITE,)
-    needs = "the tables engine (CHECK results per table, cockpit/tables) and the MySQL tunnel"
-
-
-ACTIONS: list[Action] = [MoveDatabase()]
+ACTIONS: list[Action] = []

@@ -19,13 +19,14 @@ def _build() -> dict[str, Action]:
     from cockpit.actions.failover import FailoverHost, FailoverSite
     from cockpit.actions.imports import ACTIONS as IMPORTS
     from cockpit.actions.maintenance import MaintenanceOff, MaintenanceOn
+    from cockpit.actions.move import MoveDatabase
     from cockpit.actions.pending import ACTIONS as PENDING
     from cockpit.actions.recheck import Recheck
     from cockpit.actions.restore import RestoreCorruptTables, RestoreTable
 
     actions: list[Action] = [StopCron(), ResumeCron(), MaintenanceOn(), MaintenanceOff(), Recheck(), FailoverSite(),
                              FailoverHost(), RestoreTable(),
-                             RestoreCorruptTables(), *PENDING, *IMPORTS]
+                             RestoreCorruptTables(), MoveDatabase(), *PENDING, *IMPORTS]
     by_name = {a.name: a for a in actions}
     assert set(by_name) == set(NAMES), set(by_name) ^ set(NAMES)
     return {n: by_name[n] for n in NAMES}

@@ -29,9 +29,9 @@ def scratch_schema(database: str) -> str:
     return (SCRATCH_PREFIX + database)[:64]
 
 
-def aside_name(table: str, at: datetime) -> str:
+def aside_name(table: str, at: datetime, why: str = "corrupt") -> str:
     """``worker__corrupt_20261125T1930`` (cut to MySQL's 64 characters)."""
-    suffix = f"__corrupt_{at.strftime('%Y%m%dT%H%M')}"
+    suffix = f"__{why}_{at.strftime('%Y%m%dT%H%M')}"
     return table[: 64 - len(suffix)] + suffix
 
 
@@ -44,6 +44,31 @@ def probe_backup_command(backup: str, table: str) -> str:
     q = shlex.quote
     return (f"f={q(backup)}; [ -r \"$f\" ] || {{ echo unreadable; exit 0; }}; stat -c 'date %y' \"$f\"; "
             f"if grep -Fqx -- {q(header_line(table))} \"$f\"; then echo has; else echo missing; fi")
+
+
+def section_command(backup: str, table: str) -> str:
+    """Print the dump's header and the table's section (to pipe into a client elsewhere)."""
+    q = shlex.quote
+    return f"COCKPIT_HDR={q(header_line(table))} awk {q(_AWK)} {q(backup)}"
+
+
+def backup_tables_command(backup: str) -> str:
+    """The tables a dump holds, one ``-- Table structure for table `T``` line each, and its date."""
+    q = shlex.quote
+    return (f"f={q(backup)}; [ -r \"$f\" ] || {{ echo unreadable; exit 0; }}; stat -c 'date %y' \"$f\"; "
+            "grep -- '^-- Table structure for table ' \"$f\"")
+
+
+def parse_backup_tables(text: str) -> tuple[str | None, list[str]]:
+    """(date, tables) from :func:`backup_tables_command`; date None when unreadable."""
+    prefix = "-- Table structure for table `"
+    date, tables = None, []
+    for line in text.splitlines():
+        if line.startswith("date "):
+            date = line[5:].strip()
+        elif line.startswith(prefix) and line.endswith("`"):
+            tables.append(line[len(prefix):-1].replace("``", "`"))
+    return date, tables
 
 
 def load_command(backup: str, table: str, scratch: str, *, address: str, port: int) -> str:

@@ -40,7 +40,7 @@ def test_cli_lists_every_action() -> None:
     assert p.returncode == 0, p.stderr
     listed = [line.split()[0] for line in p.stdout.splitlines() if line.strip()]
     assert listed == list(registry.NAMES)
-    assert "not available yet" in p.stdout and "available" in p.stdout
+    assert "not available yet" not in p.stdout  # every action is built
 
 
 def test_unknown_action_is_a_usage_error_without_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
