@@ -2,7 +2,8 @@
 
 The actions engine writes ``action-start``, ``action-step``, ``action-verify``,
 ``action-end``, ``action-incomplete`` and ``lock-broken`` records (see
-``cockpit.actions.audit_trail``). Each becomes one event with its who and when;
+``cockpit.actions.audit_trail``), and the transfers engine ``import-start``,
+``-resume``, ``-verify`` and ``-cancel``. Each becomes one event with its who and when;
 a step that merely started (``running``) is left out, its outcome is not.
 Records of other kinds are not part of the timeline.
 """
@@ -15,13 +16,17 @@ from cockpit.severity import Severity
 from cockpit.timeline.event import Event, parse_time
 
 PREFIXES = ("action-", "lock-")
+# /storage imports (cockpit.transfers) audit what engineers did to them; their phases
+# (failed, stalled, verified) reach the timeline as observations, not from here.
+IMPORT_ACTIONS = {"import-start": "started", "import-resume": "resumed", "import-verify": "verified",
+                  "import-cancel": "cancelled"}
 _BAD_RESULTS = ("failed", "refused", "error", "incomplete", "cancelled")
 
 
 def event_from_audit(rec: dict[str, Any]) -> Event | None:
     kind = rec.get("kind")
     at = parse_time(rec.get("at"))
-    if not isinstance(kind, str) or not kind.startswith(PREFIXES) or at is None:
+    if not isinstance(kind, str) or not (kind.startswith(PREFIXES) or kind in IMPORT_ACTIONS) or at is None:
         return None
     if kind == "action-step" and _s(rec, "state") == "running":
         return None
@@ -66,6 +71,11 @@ def _describe(kind: str, rec: dict[str, Any], action: str, target: str,
     if kind == "action-incomplete":
         ev["started"] = f"{_s(rec, 'started_at') or '?'} by {_s(rec, 'started_by') or '?'}"
         return f"{action} on {target} never finished (the cockpit running it is gone)", Severity.WARNING, ev
+    if kind in IMPORT_ACTIONS:
+        for key in ("source", "host", "run", "result", "signalled"):
+            if rec.get(key) not in (None, "", []):
+                ev[key] = rec[key]
+        return f"{who} {IMPORT_ACTIONS[kind]} the /storage import {target}", Severity.OK, ev
     if kind == "lock-broken":
         ev["lock"] = f"{_s(rec, 'lock') or '?'} on {_s(rec, 'host') or '?'}"
         owner = rec.get("broken_owner")

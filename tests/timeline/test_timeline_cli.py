@@ -46,7 +46,10 @@ def incident(inventory: Inventory) -> Iterator[Inventory]:
     audit.record("action-step", run_id="r1", action="failover-site", target="shop1", step=0, title="update DNS",
                  state="done", output="NOERROR")
     audit.record("unrelated-kind", note="not an action")
+    audit.record("import-failed", target="shop1:standby1", site="shop1")  # an observation: the timeline has it
     clock.freeze(T0 + timedelta(minutes=6))
+    audit.record("import-start", target="shop1:standby1", site="shop1", host="standby1", run="ab12",
+                 source="backup1:/backup/shop1/")
     audit.record("action-end", run_id="r1", action="failover-site", target="shop1", result="done", message=None)
     tl.observe(Observation(fact="host/web1/mount//srv", value="ok", normal="ok", kind="mount.ok", subject="web1",
                            summary="web1: /srv mounted rw", at=T0 + timedelta(minutes=30)))
@@ -69,6 +72,7 @@ def test_json_merges_observations_and_actions_in_time_order(capsys, incident: In
         ("2026-11-25T19:00:00Z", "mount.read-only", "web1"),
         ("2026-11-25T19:05:00Z", "action-start", "shop1"),
         ("2026-11-25T19:05:00Z", "action-step", "shop1"),  # the "running" record is left out
+        ("2026-11-25T19:06:00Z", "import-start", "shop1:standby1"),
         ("2026-11-25T19:06:00Z", "action-end", "shop1"),
         ("2026-11-25T19:30:00Z", "mount.ok", "web1"),
     ]
@@ -81,7 +85,7 @@ def test_json_merges_observations_and_actions_in_time_order(capsys, incident: In
 
 def test_since_cuts_earlier_events(capsys, incident: Inventory) -> None:
     _, out, _ = cli(capsys, incident, "--json", "--since", "2026-11-25T19:06")
-    assert [e["kind"] for e in json.loads(out)["events"]] == ["action-end", "mount.ok"]
+    assert [e["kind"] for e in json.loads(out)["events"]] == ["import-start", "action-end", "mount.ok"]
     _, out, _ = cli(capsys, incident, "--json", "--since", "45m")  # now is 20:00
     assert [e["kind"] for e in json.loads(out)["events"]] == ["mount.ok"]
 
@@ -90,15 +94,17 @@ def test_markdown_is_a_table_with_host_text_escaped(capsys, incident: Inventory)
     code, out, _ = cli(capsys, incident, "--markdown")
     lines = out.splitlines()
     assert code == 0 and lines[0] == "## Incident timeline: fleet"
-    assert "5 events, times in UTC" in out
+    assert "6 events, times in UTC" in out
     rows = [ln for ln in lines if ln.startswith("| 2026-")]
-    assert len(rows) == 5
+    assert len(rows) == 6
     first = rows[0]
     assert first.startswith("| 2026-11-25 19:00:00 | ✗ critical | web1: /srv is read-only ")
     assert first.count(" | ") == 3  # the host's pipes do not make extra columns
     assert r"\|evil\| \[x\](http://e) \<b\>\`code\`\</b\>" in first
     assert "/dev/md1 /srv ext4 ro" in first
     assert "| 2026-11-25 19:06:00 | ▶ action | failover-site on shop1 ended: done |" in out
+    assert ("started the /storage import shop1:standby1 | source: backup1:/backup/shop1/; host: standby1; "
+            "run: ab12") in out
 
 
 def test_plain_text_and_an_empty_timeline(capsys, incident: Inventory, inventory: Inventory) -> None:
