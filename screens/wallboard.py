@@ -20,6 +20,7 @@ from cockpit import clock
 from cockpit.engine.engine import Engine
 from cockpit.problems import Problem, fleet_problems
 from cockpit.problems.model import PANES
+from cockpit.severity import Severity
 from screens.dashboard import DashboardScreen
 from screens.messages import DisksSwept
 from widgets.problem_list import ProblemList
@@ -79,8 +80,8 @@ class WallboardScreen(DashboardScreen):
             self.focus_pane(ranked[0])
 
     def _since(self, fact: str) -> datetime | None:
-        event = self._engine.timeline.last(fact)
-        return event.at if event is not None else None
+        event = self._engine.timeline.last(fact)  # in memory: no file read here
+        return event.at if event is not None and event.severity is not Severity.OK else None
 
     def cycle(self) -> None:
         """Next pane with problems (or next pane, when all is well); in the grid, the worst is highlighted."""

@@ -26,8 +26,10 @@ def disk_problems(engine: Engine) -> Iterator[Problem]:
             continue
         for m in h.disk.mounts:
             if m.severity in _BAD:
+                # its timeline fact tracks read-only/missing, not space: "since" only for those
+                gone = m.missing or (m.read_only and not m.expected_read_only)
                 yield Problem(m.severity, "disks", h.name, f"{m.mountpoint}: {'; '.join(m.reasons) or '?'}",
-                              f"host/{h.name}/mount/{m.mountpoint}")
+                              f"host/{h.name}/mount/{m.mountpoint}" if gone else None)
         for r in h.disk.raid:
             if r.severity in _BAD:
                 yield Problem(r.severity, "disks", h.name, f"RAID {r.device}: {'; '.join(r.reasons) or r.state}",
