@@ -43,7 +43,7 @@ class WallboardScreen(DashboardScreen):
         self._engine = engine
         self.problems: list[Problem] = []
         self._interest: list[str] = list(PANES)
-        self._settled = False  # the worst pane has been brought up once
+        self._worst: str | None = None  # the pane with the worst problem, as last seen
 
     def compose(self) -> ComposeResult:
         # The dashboard's widgets, with the counts and the problem list right under its header.
@@ -75,9 +75,9 @@ class WallboardScreen(DashboardScreen):
         self.query_one(ProblemList).show(self.problems, self._since, now)
         ranked = list(dict.fromkeys(p.pane for p in self.problems if p.pane in PANES))
         self._interest = ranked or list(PANES)
-        if ranked and not self._settled:
-            self._settled = True
+        if ranked and ranked[0] != self._worst:  # a new worst pane: show it now, cycle from there
             self.focus_pane(ranked[0])
+        self._worst = ranked[0] if ranked else None
 
     def _since(self, fact: str) -> datetime | None:
         event = self._engine.timeline.last(fact)  # in memory: no file read here
