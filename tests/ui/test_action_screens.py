@@ -173,3 +173,28 @@ async def test_read_only_refuses_every_action_from_keys_palette_and_direct_calls
     assert cron_running(lab, "web1")
     assert host_out(lab, "web1", "ls /run/cockpit /run/ro-proof 2>/dev/null") == ""
     assert not (tmp_path / "audit.jsonl").exists()
+
+
+@pytest.mark.lab
+async def test_dry_run_shows_the_plan_and_executes_nothing(lab: Lab, tmp_path: Path) -> None:
+    ensure_cron(lab, "web2")
+    engine = Engine(load_inventory(make_inventory(lab, tmp_path)))
+    engine.gate.enable_dry_run()
+    app = CockpitApp(engine, poll=False)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        feed(app, {"web1": healthy("web1"), "web2": ro_root("web2"), "standby1": healthy("standby1")})
+        await pilot.pause()
+        disk_table(app).move_cursor(row=0)
+        await pilot.press("c")
+        confirm = await _wait_screen(pilot, ConfirmActionScreen)
+        assert "DRY RUN" in visible_text(confirm.query_one("#confirm-dry-run"))
+        assert "/etc/init.d/cron stop" in visible_text(confirm.query_one("#confirm-plan-text"))
+        confirm.query_one("#confirm-run", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("dry run: stop-cron on web2 was planned, nothing was executed" in n for n in notes), notes
+    assert cron_running(lab, "web2")
+    assert not (tmp_path / "audit.jsonl").exists()
