@@ -27,7 +27,12 @@ EXIT_REFUSED = 3
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("action", help="run a recovery action (the same engine path as its key); "
                                       "--list lists them")
+    # the same options as before the command; SUPPRESS keeps `cockpit --inventory F action ...` working
+    # (a subcommand's own defaults would otherwise replace what was given before it)
     add_inventory_options(p)
+    for action in p._actions:
+        if action.dest in ("inventory", "ansible_inventory", "accept_new", "debug"):
+            action.default = argparse.SUPPRESS
     p.add_argument("name", nargs="?", metavar="NAME", help="the action (see --list)")
     p.add_argument("target", nargs="?", metavar="TARGET", help="a host, a site, or SITE.TABLE")
     p.add_argument("--list", action="store_true", help="list the actions and exit")
