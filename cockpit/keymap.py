@@ -29,6 +29,7 @@ DEFAULT_KEYS: tuple[KeyDef, ...] = (
     KeyDef("pane_transfers", "3", "Transfers pane"),
     KeyDef("pane_dns", "4", "DNS pane"),
     KeyDef("timeline", "t", "Timeline"),
+    KeyDef("check_extended", "x", "EXTENDED check of the site"),  # CHECK TABLE ... EXTENDED (reads only)
     # recovery actions (cockpit.actions; hidden and refused in read-only)
     KeyDef("actions", "a", "Actions: progress"),
     *(KeyDef(i, k, d, action=True) for i, k, d in (

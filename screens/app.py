@@ -26,12 +26,14 @@ from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
 from screens.messages import DisksSwept, PollRunning
 from screens.poller import Poller
+from screens.sites_view import SitesChecked, SitesFeed
 from screens.styles import css_paths as screen_css
 from screens.timeline import TimelineScreen
 from screens.wallboard import WallboardScreen
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
+from widgets.sites_pane import SitesPane
 from widgets.styles import css_paths as widget_css
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.wallboard = wallboard  # the shared-screen layout (screens/wallboard.py); needs a read-only engine
         self.hosts: Mapping[str, HostState] = dict(engine.hosts)  # as last shown
         self.disk_poller = Poller(self, "disks", engine.inventory.defaults.refresh, self._sweep_disks)
+        self.sites_feed = SitesFeed(self, engine)  # table corruption (screens/sites_view.py)
         self.dns_feed = DnsFeed(self, engine)  # DNS propagation (screens/dns_view.py)
 
     @property
@@ -83,6 +86,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))
         if self._poll:
             self.disk_poller.start()
+        self.sites_feed.attach(self._poll)
         self.dns_feed.attach(self._poll)
 
     async def _sweep_disks(self) -> DisksSwept:
@@ -104,6 +108,15 @@ class CockpitApp(ActionKeys, App[int]):
 
     def on_dns_pane_site_chosen(self, message: DnsPane.SiteChosen) -> None:
         self.dns_feed.open_detail(message.site)
+
+    def on_sites_checked(self, message: SitesChecked) -> None:
+        self.sites_feed.deliver()
+
+    def on_sites_pane_site_chosen(self, message: SitesPane.SiteChosen) -> None:
+        self.sites_feed.open_detail(message.site)
+
+    def on_sites_pane_recheck_requested(self, message: SitesPane.RecheckRequested) -> None:
+        self.sites_feed.recheck(message.site, message.extended)
 
     def on_poll_running(self, message: PollRunning) -> None:
         if message.poll == "disks":
@@ -150,6 +163,7 @@ class CockpitApp(ActionKeys, App[int]):
 
     async def _shut_down_engine(self) -> None:
         self.disk_poller.stop()
+        self.sites_feed.stop()
         self.dns_feed.stop()
         await self.engine.close()
 

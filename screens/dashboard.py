@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from cockpit.dns.model import DnsReport
+from cockpit.tables.model import SiteState
 from screens.messages import DisksSwept
 from widgets.bindings import AppChecksActions, bind
 from widgets.coming_later_pane import ComingLaterPane
@@ -28,6 +29,7 @@ from widgets.dns_pane import DnsPane
 from widgets.fleet_header import FleetHeader
 from widgets.pane import Pane
 from widgets.pane_bar import PaneBar
+from widgets.sites_pane import SitesPane
 
 GRID_MIN = Size(150, 40)
 PANE_KEYS = (("disks", "pane_disks"), ("sites", "pane_sites"), ("transfers", "pane_transfers"), ("dns", "pane_dns"))
@@ -58,9 +60,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
         yield PaneBar(id="pane-bar")
         with Container(id="panes"):
             yield DiskPane()
-            yield ComingLaterPane("sites", "Tables", "Table corruption", issue=3,
-                                  what="Per-site table corruption: CHECK TABLE for every table of every site, "
-                                       "corrupt tables by name.")
+            yield SitesPane()
             yield ComingLaterPane("transfers", "Imports", "/storage imports", issue=5,
                                   what="rsync imports of /storage: progress, rate, ETA, stalls, verification.")
             yield DnsPane()
@@ -119,6 +119,10 @@ class DashboardScreen(AppChecksActions, Screen[None]):
     def show_disks(self, message: DisksSwept) -> None:
         self.query_one(FleetHeader).show_summary(message.summary, message.swept_at)
         self.disk_pane.show_hosts(message.hosts)
+        self._refresh_bar()
+
+    def show_sites(self, sites: Mapping[str, SiteState], progress: tuple[int, int], stale_after: float) -> None:
+        self.query_one(SitesPane).show_sites(sites, progress, stale_after)
         self._refresh_bar()
 
     def show_dns(self, report: DnsReport | None) -> None:

@@ -1,0 +1,86 @@
+"""The App's link to the table checker (``engine.tables``): a self-rescheduling
+sweep (a full sweep at start, then every ``mysql.recheck_interval``, default
+5 min), re-checks of one site on demand, and the checker's progress delivered
+to the sites pane and open site detail screens at most every half second
+(the checker reports every table; the screen needs a few frames, not 40,000).
+The App keeps a few lines calling this."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.message import Message
+
+from cockpit.tables.model import SiteState
+from screens.poller import Poller
+from screens.site_detail import SiteDetailScreen
+
+if TYPE_CHECKING:
+    from cockpit.engine.engine import Engine
+
+FLUSH_EVERY = 0.5
+
+
+class SitesChecked(Message):
+    """A full table sweep finished."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SitesChecked)
+
+
+class SitesFeed:
+    def __init__(self, app: App[Any], engine: Engine) -> None:
+        self.app, self.engine = app, engine
+        self.checker = engine.tables
+        self.stale_after = self.checker.recheck_interval * 2 + 60
+        self.poller = Poller(app, "sites", self.checker.recheck_interval, self._poll)
+        self._dirty = False
+
+    def attach(self, poll: bool) -> None:
+        """The dashboard is ready: show what is known, then keep it fresh (``poll``)."""
+        self.checker.add_listener(self._changed)
+        self.app.set_interval(FLUSH_EVERY, self._flush, name="sites progress")
+        self.deliver()
+        if poll and self.checker.sites:
+            self.poller.start()
+
+    def stop(self) -> None:
+        self.checker.remove_listener(self._changed)
+        self.poller.stop()
+
+    def recheck(self, site: str, extended: bool = False) -> None:
+        if site not in self.checker.sites:
+            return
+        if self.checker.sites[site].checking:
+            self.app.notify(f"{site} is being checked already", timeout=3, markup=False)
+            return
+        what = "EXTENDED check" if extended else "re-check"
+        self.app.run_worker(self.checker.check_site(site, extended=extended), group=f"sites:{site}",
+                            description=f"the {what} of {site}", exit_on_error=False)
+
+    def open_detail(self, site: str) -> None:
+        state = self.checker.sites.get(site)
+        if state is not None:
+            self.app.push_screen(SiteDetailScreen(state, self.stale_after))
+
+    def deliver(self) -> None:
+        from screens.dashboard import DashboardScreen
+
+        self._dirty = False
+        for screen in self.app.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_sites(self.checker.sites, self.checker.progress(), self.stale_after)
+            elif isinstance(screen, SiteDetailScreen) and screen.site in self.checker.sites:
+                screen.show_site(self.checker.sites[screen.site])
+
+    def _changed(self, site: SiteState) -> None:
+        self._dirty = True  # called for every table checked: only note it
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self.deliver()
+
+    async def _poll(self) -> SitesChecked:
+        await self.checker.sweep()
+        return SitesChecked()
