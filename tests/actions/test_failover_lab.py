@@ -71,3 +71,48 @@ def test_failover_site_refuses_without_a_standby(dblab: Lab, tmp_path: Path) -> 
     p = cli(inv, "action", "failover-site", "initech", "--yes")
     assert p.returncode == 3
     assert "FAIL site initech has a standby" in p.stdout
+
+
+def test_killed_during_a_host_failover_the_next_run_completes_and_the_audit_shows_both(
+        dblab: Lab, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from action_lab import REPO, SAFETY, cli_argv
+
+    inv = make_inventory(dblab, tmp_path)
+    # the standby's server hangs (SIGSTOP): a site's failover waits in its preconditions, for sure
+    inv.write_text(inv.read_text().replace("[mysql]\n", "[mysql]\nconnect_timeout = 600\ncheck_timeout = 600\n", 1))
+    dblab.fault("standby1", "hang-mysql")
+    proc = subprocess.Popen(cli_argv(inv, "action", "failover-host", "web1", "--yes"), cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + SAFETY
+        while not any(r["kind"] == "action-step" and r["action"] == "failover-host" for r in audit(inv)):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the host failover never started its step"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGKILL)  # mid-action: its sites are being failed over
+        proc.wait(SAFETY)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        dblab.heal("standby1")
+    first = [r for r in audit(inv) if r["kind"] == "action-start" and r["action"] == "failover-host"]
+    assert len(first) == 1 and not [r for r in audit(inv) if r["kind"] == "action-end"]
+
+    deadline = time.monotonic() + SAFETY  # until the host has seen the dead cockpit's session end
+    while "STALE lock left by" not in cli(inv, "action", "failover-host", "web1", "--dry-run").stdout:
+        assert time.monotonic() < deadline, "the killed cockpit's lock never became stale"
+        time.sleep(0.2)
+    p = cli(inv, "action", "failover-host", "web1", "--yes", "--break-stale-lock")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "WARNING: failover-host on web1 started at" in p.stderr
+    recs = audit(inv)
+    runs = [r["run_id"] for r in recs if r["kind"] == "action-start" and r["action"] == "failover-host"]
+    assert len(runs) == 2  # both runs
+    assert [r["run_id"] for r in recs if r["kind"] == "action-incomplete"] == [runs[0]]
+    assert [(r["run_id"], r["result"]) for r in recs if r["kind"] == "action-end" and r["action"] == "failover-host"] \
+        == [(runs[1], "done")]
+    assert primary_answers(inv, "acme") == (public_ip(inv, "standby1"),)
