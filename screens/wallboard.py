@@ -1,10 +1,11 @@
 """The wallboard: the dashboard laid out for a shared screen, read-only.
 
 Big counts on top (large digits when the terminal allows), the fleet's worst
-problems next, then the four panes: all of them in large terminals, with the
-worst one highlighted; one at a time in small ones, cycling through the panes
-that have problems (worst first) so nobody needs to touch a key. Only quit
-(and the harmless view keys) do anything; the engine behind it is read-only.
+problems next (and, in large terminals, the latest timeline changes), then the
+four panes: all of them in large terminals, with the worst one highlighted; one
+at a time in small ones, cycling through the panes that have problems (worst
+first) so nobody needs to touch a key. Only quit (and the harmless view keys)
+do anything; the engine behind it is read-only.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from cockpit.severity import Severity
 from screens.dashboard import DashboardScreen
 from screens.messages import DisksSwept
 from widgets.problem_list import ProblemList
+from widgets.recent_changes import RecentChanges
 from widgets.wall_summary import WallSummary, counts
 
 BIG_MIN = Size(120, 36)
 CYCLE_SECONDS = 10.0
+RECENT = 4  # latest timeline events shown in large terminals
 RECOMPUTE_SECONDS = 2.0  # other panes' state arrives by their own polls: look again often
 
 
@@ -53,6 +56,7 @@ class WallboardScreen(DashboardScreen):
             if i == 0:
                 yield WallSummary(id="wall-summary")
                 yield ProblemList()
+                yield RecentChanges()
 
     def on_mount(self) -> None:
         self.add_class("-wallboard")
@@ -73,6 +77,7 @@ class WallboardScreen(DashboardScreen):
         now = clock.now()
         self.query_one(WallSummary).show(counts(self.problems, self._engine.summary()))
         self.query_one(ProblemList).show(self.problems, self._since, now)
+        self.query_one(RecentChanges).show(self._engine.timeline.recent(RECENT))
         ranked = list(dict.fromkeys(p.pane for p in self.problems if p.pane in PANES))
         self._interest = ranked or list(PANES)
         if ranked and ranked[0] != self._worst:  # a new worst pane: show it now, cycle from there

@@ -15,7 +15,7 @@ from widgets.severity_style import SEVERITY
 ACTION_STYLE = "bold"
 
 
-def event_text(e: Event, *, with_date: bool = False) -> Text:
+def event_text(e: Event, *, with_date: bool = False, with_evidence: bool = True) -> Text:
     stamp = e.at.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
     text = Text(end="")
     text.append(stamp, style="dim")
@@ -28,7 +28,7 @@ def event_text(e: Event, *, with_date: bool = False) -> Text:
         text.append(f"{look.symbol} {look.label:<7}", style=look.style)
     text.append(" ")
     text.append_text(host_text(e.summary))
-    evidence = evidence_text(e.evidence)
+    evidence = evidence_text(e.evidence) if with_evidence else ""
     if evidence:
         text.append("\n" + " " * 10 + "evidence: ", style="dim")
         text.append_text(host_text(evidence, style="dim", limit=4000))

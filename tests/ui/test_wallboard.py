@@ -110,3 +110,26 @@ async def test_wallboard_counts_update_after_a_sweep(make_inventory, closed_port
         feed(app, app.engine.hosts)
         await pilot.pause()
         assert "✗ 5 critical" in visible_text(app.dashboard.query_one(WallSummary).query_one("#wall-counts-line"))
+
+
+async def test_latest_changes_newest_first_in_large_terminals_only(make_inventory, closed_port) -> None:
+    from datetime import timedelta
+
+    from ui_states import NOW
+
+    from cockpit.timeline import Observation
+
+    app = wallboard(make_inventory, closed_port)
+    for minutes, host in ((1, "web3"), (2, "db1")):
+        app.engine.timeline.observe(Observation(fact=f"host/{host}/reach", value="unreachable", normal="up",
+                                                kind="host.unreachable", subject=host, summary=f"{host} unreachable",
+                                                severity=Severity.CRITICAL, at=NOW + timedelta(minutes=minutes)))
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        recent = app.dashboard.query_one("#wall-recent")
+        assert recent.display
+        lines = visible_text(recent).splitlines()
+        assert "db1 unreachable" in lines[1] and "web3 unreachable" in lines[2]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.dashboard.query_one("#wall-recent").display

@@ -39,7 +39,7 @@ def incident(engine: Engine) -> None:
     obs("host/web1/mount//", "read-only", "mount.read-only", "web1", "web1: / is read-only", 12, Severity.CRITICAL,
         probe="/proc/mounts on 198.18.0.14 (disk sweep over SSH)", mount="/dev/md0 / ext4 ro",
         expected="read-write", expected_by=["fstab"])
-    obs("host/web1/raid/md0", "degraded", "raid.degraded", "web1", "web1: RAID md0 2 of 1 members missing", 12,
+    obs("host/web1/raid/md0", "degraded", "raid.degraded", "web1", "web1: RAID md0 1 of 2 members missing", 12,
         Severity.CRITICAL, probe="/proc/mdstat on 198.18.0.14 (disk sweep over SSH)",
         array="md0 raid1 degraded, 1/2 members up", failed=["sdb1"])
     audit = AuditLog(audit_path(engine.inventory), Actor("oncall", "laptop", 4242))
