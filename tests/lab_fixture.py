@@ -25,6 +25,7 @@ import pytest
 from cockpit.lab import FleetSpec, HostSpec, Lab, LabError
 from cockpit.lab import procs as lab_procs
 from cockpit.lab import teardown as lab_teardown
+from cockpit.lab.dns_fleet import dns_hosts
 from cockpit.lab.services.cron import Cron
 from cockpit.lab.services.mariadb import MariaDB
 from cockpit.lab.services.sshd import Sshd
@@ -49,6 +50,8 @@ def lab_fleet_spec() -> FleetSpec:
         # the /storage copies the sites are imported from (issue 5)
         HostSpec("backup1", role="backup", mounts=(DataMount("/backup", 192),), raid=False,
                  services=(Sshd(), StorageBackup(sites=(*LAB_SITES["web1"], *LAB_SITES["web2"])))),
+        # BIND: ns1 primary (TSIG updates), ns2, lagging ns3, resolver res1; the zone holds the sites (issue 4)
+        *dns_hosts(ttl=20),
     ))
 
 

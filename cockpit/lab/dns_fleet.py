@@ -14,7 +14,7 @@ from typing import Any
 
 from cockpit.lab.services.dns_bind import BindDns
 from cockpit.lab.services.sshd import Sshd
-from cockpit.lab.spec import FleetSpec, HostSpec
+from cockpit.lab.spec import DataMount, FleetSpec, HostSpec
 
 ZONE = "example.test"
 
@@ -22,8 +22,8 @@ ZONE = "example.test"
 def dns_hosts(*, zone: str = ZONE, ttl: int = 60, resolvers: int = 1,
               sites: Sequence[Mapping[str, Any]] = ()) -> tuple[HostSpec, ...]:
     def host(name: str, role: str, svc: BindDns) -> HostSpec:
-        return HostSpec(name, role=role, mounts=(), raid=False, root_size_mb=64, pid_max=512,
-                        services=(Sshd(), svc))
+        return HostSpec(name, role=role, mounts=(DataMount("/srv", 16),), raid=False, root_size_mb=64,
+                        pid_max=512, services=(Sshd(), svc))
 
     out = [
         host("ns1", "dns", BindDns(role="primary", zone=zone, ttl=ttl, notify=("ns2",),

@@ -25,7 +25,7 @@ from cockpit.inventory import load_inventory
 from cockpit.inventory.model import Inventory, Site
 from cockpit.lab import Lab
 from cockpit.lab.services.dns_bind import rndc
-from cockpit.lab.services.dns_faults import _svc, retransfer_secondaries, tsig_replace
+from cockpit.lab.services.dns_faults import _svc, flush_resolvers, retransfer_secondaries, tsig_replace
 from cockpit.secrets import MASK
 from cockpit.severity import Severity
 
@@ -84,6 +84,7 @@ def moved(lab: Lab, inv: Inventory, state: StateFile) -> Iterator[Site]:
     yield site
     asyncio.run(replace_site_address(inv, site, host=site.host))
     retransfer_secondaries(lab)
+    flush_resolvers(lab)
 
 
 def test_failover_update_propagates_ns2_at_once_ns3_when_told_resolver_when_ttl_runs_out(

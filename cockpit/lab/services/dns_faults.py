@@ -9,7 +9,8 @@ update made behind the cockpit's back).
   that is not cached before any client gives up (cache flushed).
 * ``dns-point SITE ADDRESS`` (the primary; ``lab fault SITE dns-point ADDRESS``
   also works): the site's A record now points at ADDRESS. Heal puts the old
-  answer back and makes every secondary (the lagging one too) catch up.
+  answer back, makes every secondary (the lagging one too) catch up and
+  empties the resolvers' caches.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ TARPIT = "named-tarpit"
 TARPIT_CODE = ("import socket, time\n"
                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                f"s.bind(('{dns_conf.TARPIT_ADDRESS}', 53))\n"
+               "open('/run/named-tarpit.ready', 'w').close()\n"
                "while True: time.sleep(3600)\n")
 
 
@@ -136,7 +138,13 @@ def _servfail_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[
 def _slow_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str, Any]:
     svc = _svc(host, "resolver")
     python = shutil.which("python3") or sys.executable
+    from cockpit.lab import procs
+
+    host.path("/run/named-tarpit.ready").unlink(missing_ok=True)
     host.spawn(TARPIT, [python, "-c", TARPIT_CODE])
+    if not procs.wait_until(lambda: host.path("/run/named-tarpit.ready").exists(), 10.0):
+        host.kill_service(TARPIT)
+        raise LabError(f"{host.name}: the silent upstream did not start: {procs.tail(host.dir / (TARPIT + '.out'))}")
     _write_conf(lab, host, svc, ("slow",))
     _restart(lab, host)  # an empty cache: nothing is answered fast any more
     return {}
@@ -219,6 +227,18 @@ def retransfer_secondaries(lab: LabContext) -> list[str]:
     return done
 
 
+def flush_resolvers(lab: LabContext) -> list[str]:
+    """Empty every lab resolver's cache (a healed lab answers right at once)."""
+    from cockpit.lab.services.dns_bind import dns_services, rndc
+
+    done = []
+    for name, svc in dns_services(lab):
+        if svc.role == "resolver":
+            rndc(lab.handle(name), "flush", check=False)
+            done.append(name)
+    return done
+
+
 def _point_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
     svc = _svc(host, "primary")
     name = rec.data.get("name")
@@ -226,6 +246,7 @@ def _point_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
         tsig_replace(lab, host, svc, str(name), ttl=int(rec.data.get("ttl") or svc.ttl),
                      addresses=list(rec.data.get("old") or []))
     retransfer_secondaries(lab)
+    flush_resolvers(lab)
 
 
 def route_site_fault(lab: LabContext, target: str, kind: str, args: list[str]) -> tuple[str, list[str]]:
