@@ -51,13 +51,14 @@ class ConfirmActionScreen(ModalScreen[Confirmed | None]):
                 yield Static(Text("Cannot run: preconditions not met (FAIL above)", style="bold red", end=""),
                              id="confirm-blocked")
             if self.plan.stale_locks:
-                yield Checkbox("Break the STALE lock(s) above (its owner is gone; audited)", id="confirm-break")
+                yield Checkbox("Break the STALE lock(s) above (its owner is gone; audited)", id="confirm-break",
+                               compact=True)
             if self._typed:
                 yield Static(Text(f"Type the target's name ({self.target_name}) to enable Run:", end=""))
-                yield Input(placeholder=self.target_name, id="confirm-typed")
+                yield Input(placeholder=self.target_name, id="confirm-typed", compact=True)
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel", id="confirm-cancel", variant="primary")
-                yield Button("Run", id="confirm-run", variant="error", disabled=self._run_disabled(""))
+                yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
+                yield Button("Run", id="confirm-run", variant="error", disabled=self._run_disabled(""), compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-cancel", Button).focus()
