@@ -11,9 +11,13 @@ from cockpit.dns.model import Server, ServerKind
 from cockpit.untrusted import printable
 
 
-async def discover_nameservers(zone: str, timeout: float) -> tuple[list[Server], str | None]:
+async def discover_nameservers(zone: str, timeout: float,
+                               via: list[str] | None = None) -> tuple[list[Server], str | None]:
+    """``via``: resolver addresses to ask (default: the system's, from /etc/resolv.conf)."""
     try:
-        resolver = dns.asyncresolver.Resolver()
+        resolver = dns.asyncresolver.Resolver(configure=via is None)
+        if via is not None:
+            resolver.nameservers = list(via)
         resolver.lifetime = timeout * 2
         ns = await resolver.resolve(zone, dns.rdatatype.NS)
         servers: list[Server] = []

@@ -220,3 +220,14 @@ def test_update_with_a_wrong_key_is_refused_and_never_shows_the_secret(inv: Inve
     from cockpit.secrets import scrub_text
 
     assert scrub_text(f"x {secret} y") == f"x {MASK} y"  # registered the moment it was read
+
+
+def test_nameservers_are_discovered_from_the_zones_ns_records(lab: Lab, inv: Inventory) -> None:
+    from cockpit.dns.discover import discover_nameservers
+
+    assert inv.dns is not None
+    found, problem = asyncio.run(discover_nameservers(inv.dns.zone, 2, via=[lab.address("res1")]))
+    assert problem is None
+    assert sorted((s.name, s.address) for s in found) == [(n, lab.address(n)) for n in ("ns1", "ns2", "ns3")]
+    missing, problem = asyncio.run(discover_nameservers("no-such-zone.test", 2, via=[lab.address("res1")]))
+    assert missing == [] and problem is not None and "no-such-zone.test" in problem
