@@ -198,3 +198,21 @@ async def test_dry_run_shows_the_plan_and_executes_nothing(lab: Lab, tmp_path: P
         assert any("dry run: stop-cron on web2 was planned, nothing was executed" in n for n in notes), notes
     assert cron_running(lab, "web2")
     assert not (tmp_path / "audit.jsonl").exists()
+
+
+async def test_an_action_key_remapped_in_the_inventory_opens_its_confirm_screen(make_inventory, closed_port) -> None:
+    app = CockpitApp(Engine(make_inventory({"web1": closed_port}, keys={"stop_cron": "z"})), poll=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        feed(app, {"web1": down("web1", Reach.UNREACHABLE, "refused")})
+        await pilot.pause()
+        disk_table(app).move_cursor(row=0)
+        await pilot.press("z")
+        confirm = await _wait_screen(pilot, ConfirmActionScreen)
+        assert "host web1" in visible_text(confirm.query_one("#confirm-identity"))
+        # the host cannot be reached: the plan says so and Run stays disabled
+        assert confirm.query_one("#confirm-run", Button).disabled
+        assert "FAIL web1 answers over SSH" in visible_text(confirm.query_one("#confirm-plan-text"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmActionScreen)
+        assert app.actions.runs == []  # cancelled: nothing ran
