@@ -82,9 +82,10 @@ def fail_site(site: SiteState, error: str, *, unreachable: bool, notify: Notify)
     finish_site(site, notify)
 
 
-def finish_site(site: SiteState, notify: Notify) -> None:
+def finish_site(site: SiteState, notify: Notify, *, complete: bool = True) -> None:
+    """``complete``: every table was checked (not a one-table re-check): the site's check time moves on."""
     site.checking = False
-    if site.error is None:
+    if site.error is None and complete:
         site.checked_at = clock.now()
     site.touch()
     notify(site)
@@ -139,7 +140,7 @@ class ServerCheck:
                     fail_site(st, self.down, unreachable=True, notify=self.notify)
                 else:
                     st.error, st.unreachable = None, False
-                    finish_site(st, self.notify)
+                    finish_site(st, self.notify, complete=only_table is None)
 
     async def _discover(self, s: MySqlSession, databases: list[str]) -> dict[str, list[TableInfo]]:
         query, args = sql.discover(databases)

@@ -211,3 +211,18 @@ async def test_a_table_is_dumped_on_its_host_over_ssh(lab: Lab) -> None:
         assert r.exit_status == 0, r.stderr
         text = await host_out(lab, "web1", ["sh", "-c", "cat '/tmp/acme worker.sql'; rm -f '/tmp/acme worker.sql'"])
         assert "CREATE TABLE `worker`" in text and "INSERT INTO `worker`" in text
+
+
+async def test_one_table_is_rechecked_alone_after_a_repair(lab: Lab) -> None:
+    async with lab_engine(lab) as engine:
+        await _fault(lab, "web1", "corrupt-table", "globex.worker")
+        await engine.tables.check_site("globex")
+        site = engine.tables.sites["globex"]
+        full = site.checked_at
+        before = {n: t.checked_at for n, t in site.tables.items()}
+        assert site.tables["worker"].status is TableStatus.CORRUPT
+        await asyncio.to_thread(lab.heal, "web1", "corrupt-table")  # the lab reloads the table from a dump
+        t = await engine.tables.check_table("globex", "worker")
+        assert t is not None and t.status is TableStatus.OK
+        assert site.checked_at == full  # one table is not a full check of the site
+        assert all(site.tables[n].checked_at == at for n, at in before.items() if n != "worker")
