@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from ui_helpers import visible_text
 
 from cockpit import keymap
@@ -81,6 +81,13 @@ async def test_no_action_is_offered_or_runs_on_any_screen(mode: str, with_stand_
             await pilot.press(app.keys[kd.id].split(",")[0])
             await pilot.pause()
             assert list(app.screen_stack) == stack, f"{kd.id} opened something"
+        # Even run by name (as a palette or a script could), no action binding does anything.
+        by_id = {b.id: b.action for b in app.BINDINGS if isinstance(b, Binding) and b.id}
+        assert {kd.id for kd in actions} <= by_id.keys()
+        for kd in actions:
+            await app.run_action(by_id[kd.id])
+            await pilot.pause()
+            assert list(app.screen_stack) == stack, f"{by_id[kd.id]} opened something"
     assert with_stand_in == []
     assert not audit.exists() or "action-start" not in audit.read_text()
 
