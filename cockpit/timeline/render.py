@@ -14,6 +14,7 @@ from typing import Any
 from cockpit import clock
 from cockpit.severity import Severity
 from cockpit.timeline.event import Event
+from cockpit.timeline.spans import human, spans
 
 MARK = {Severity.CRITICAL: "✗", Severity.WARNING: "▲", Severity.UNKNOWN: "?", Severity.OK: "✓"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#&!])")
@@ -76,10 +77,20 @@ def markdown(events: Sequence[Event], *, title: str, sources: Sequence[str], sin
         t = e.at.strftime("%Y-%m-%d %H:%M:%S")
         out.append(f"| {t} | {md_escape(label(e))} | {md_escape(e.summary)} | "
                    f"{md_escape(evidence_text(e.evidence))} |")
+    stretches = spans(events)
+    if stretches:
+        now = clock.now()
+        out += ["", "### How long each problem lasted", "", "| Problem | From | To | Lasted |", "|---|---|---|---|"]
+        for sp in stretches:
+            end = sp.end.strftime("%H:%M:%S") if sp.end else "still going"
+            out.append(f"| {md_escape(sp.what)} | {sp.start:%Y-%m-%d %H:%M:%S} | {end} | "
+                       f"{human(sp.duration(now))}{'' if sp.end else '+'} |")
     return "\n".join(out) + "\n"
 
 
 def json_doc(events: Sequence[Event], *, inventory: str, sources: Sequence[str],
              since: datetime | None) -> dict[str, Any]:
     return {"generated_at": when(clock.now()), "inventory": inventory, "since": clock.iso(since),
-            "sources": list(sources), "events": [e.to_json() for e in events]}
+            "sources": list(sources), "events": [e.to_json() for e in events],
+            "spans": [{"fact": sp.fact, "subject": sp.subject, "what": sp.what, "severity": sp.severity.value,
+                       "start": clock.iso(sp.start), "end": clock.iso(sp.end)} for sp in spans(events)]}

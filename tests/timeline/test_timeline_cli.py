@@ -81,6 +81,8 @@ def test_json_merges_observations_and_actions_in_time_order(capsys, incident: In
     assert "\x1b" not in first["summary"]
     assert start["source"] == "action" and start["evidence"]["plan"] == ["update DNS", "verify"]
     assert "started failover-site on shop1" in start["summary"]
+    assert doc["spans"] == [{"fact": "host/web1/mount//srv", "subject": "web1", "what": first["summary"],
+                             "severity": "critical", "start": "2026-11-25T19:00:00Z", "end": "2026-11-25T19:30:00Z"}]
 
 
 def test_since_cuts_earlier_events(capsys, incident: Inventory) -> None:
@@ -103,6 +105,9 @@ def test_markdown_is_a_table_with_host_text_escaped(capsys, incident: Inventory)
     assert r"\|evil\| \[x\](http://e) \<b\>\`code\`\</b\>" in first
     assert "/dev/md1 /srv ext4 ro" in first
     assert "| 2026-11-25 19:06:00 | ▶ action | failover-site on shop1 ended: done |" in out
+    how_long = out[out.index("### How long each problem lasted"):].splitlines()
+    assert how_long[-1].startswith("| web1: /srv is read-only ")
+    assert how_long[-1].endswith(" | 2026-11-25 19:00:00 | 19:30:00 | 30 min |")
     assert ("started the /storage import shop1:standby1 | source: backup1:/backup/shop1/; host: standby1; "
             "run: ab12") in out
 
