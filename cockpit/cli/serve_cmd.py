@@ -62,6 +62,9 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
         fail(f"serve: refusing to listen on {args.host}: the wallboard has no login and shows your fleet's "
              "hosts and errors. Listen on loopback (the default, 127.0.0.1) behind an authenticating proxy, "
              "or pass --allow-non-loopback if that is really what you want.", EXIT_USAGE)
+    if args.accept_new:
+        fail("serve: --accept-new is not for a served wallboard (any browser could make it trust a new host "
+             "key); record the keys once with `cockpit status --accept-new`, then serve", EXIT_USAGE)
     load_or_exit(args)  # a bad inventory is reported here, not in every browser tab
     if ui is None:
         fail("serve needs the UI package (run the `cockpit` command)", EXIT_USAGE)

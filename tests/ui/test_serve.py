@@ -67,6 +67,14 @@ def test_the_served_command_is_always_read_only(make_inventory, closed_port) -> 
     assert ui.served[0].host == "127.0.0.1" and ui.served[0].port == 8080  # loopback by default
 
 
+def test_accept_new_is_refused_for_a_served_wallboard(make_inventory, closed_port, capsys) -> None:
+    inv = make_inventory({"web1": closed_port})
+    ui = RecordingUI()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--inventory", str(inv.path), "--accept-new"], ui=ui)
+    assert exit_info.value.code == 2 and "--accept-new" in capsys.readouterr().err and ui.served == []
+
+
 def test_a_bad_inventory_is_reported_before_serving(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[[hosts]]\nname = 3\n")
