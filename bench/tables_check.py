@@ -9,7 +9,7 @@ The baseline runs ``mariadb-check --databases <the host's sites>`` on each
 host, one host after the other, as an operator would (inside the host, over
 its socket: no SSH cost counted against it). Both use the default CHECK.
 
-    .venv/bin/python bench/tables_check.py [--hosts 4] [--sites 200] [--rounds 3]
+    .venv/bin/python bench/tables_check.py [--hosts 4] [--sites 200] [--rounds 3] [--rows-scale 1.0]
 
 Needs root: it builds its own lab (removed at the end).
 """
@@ -63,12 +63,14 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=4)
     ap.add_argument("--sites", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rows-scale", type=float, default=1.0,
+                    help="rows per table relative to the lab schema (1.0: a few thousand rows per site)")
     args = ap.parse_args()
 
     per_host = args.sites // args.hosts
     sites = {f"web{h}": [f"site{h}x{i:03d}" for i in range(per_host)] for h in range(1, args.hosts + 1)}
     spec = FleetSpec(tuple(
-        HostSpec(host, services=(Sshd(), MariaDB(sites=tuple(dbs), extra_tables=8, rows_scale=0.2)))
+        HostSpec(host, services=(Sshd(), MariaDB(sites=tuple(dbs), extra_tables=8, rows_scale=args.rows_scale)))
         for host, dbs in sites.items()))
     lab = Lab(Path(tempfile.mkdtemp(prefix="cockpit-bench-tables-", dir="/tmp")))
     total = sum(len(v) for v in sites.values()) * 20

@@ -109,10 +109,12 @@ class ServerCheck:
     def __init__(self, servers: MySqlServers, host: str, mysql: MySQL, notify: Notify):
         self.servers, self.host, self.mysql, self.notify = servers, host, mysql, notify
         self.down: str | None = None  # set once the server is found hung or gone
+        self.complete = True  # every table of the sites is checked (not a one-table re-check)
 
     async def run(self, sites: Sequence[tuple[Site, SiteState]], *, extended: bool = False,
                   only_table: str | None = None) -> None:
         states = [st for _, st in sites]
+        self.complete = only_table is None
         for st in states:
             start_site(st, extended, self.notify)
         try:
@@ -189,16 +191,16 @@ class ServerCheck:
         try:
             rows = await s.query(stmt, timeout=self.mysql.check_timeout)
         except QueryTimeout:
-            self._record(job, TableCheck(TableStatus.UNKNOWN, checked_at=clock.now(), extended=job.extended,
-                                         error=f"CHECK did not finish within {self.mysql.check_timeout:g} s"))
-            if not await self._answers():
+            if not await self._answers():  # hung, or only slow? (down first: the site must not finish as fine)
                 self.down = (f"{self.servers.key(self.host, self.mysql)} stopped answering "
                              f"(CHECK of {job.table} timed out; a quick connect failed too)")
+            self._record(job, TableCheck(TableStatus.UNKNOWN, checked_at=clock.now(), extended=job.extended,
+                                         error=f"CHECK did not finish within {self.mysql.check_timeout:g} s"))
             return
         except ConnectionLost as e:
+            self.down = f"the server went away during CHECK TABLE {job.table} ({e})"
             self._record(job, TableCheck(TableStatus.SUSPECT, checked_at=clock.now(), extended=job.extended,
                                          error=f"the connection died during CHECK: {e}"))
-            self.down = f"the server went away during CHECK TABLE {job.table} ({e})"
             return
         except QueryFailed as e:
             self._record(job, TableCheck(TableStatus.UNKNOWN, checked_at=clock.now(), extended=job.extended,
@@ -221,5 +223,9 @@ class ServerCheck:
         else:
             st.tables[job.table] = TableState(info, check)
         st.done += 1
+        if st.done >= st.total and st.checking and not self.down:
+            st.error, st.unreachable = None, False  # this site is done: it need not wait for the others
+            finish_site(st, self.notify, complete=self.complete)
+            return
         st.touch()
         self.notify(st)

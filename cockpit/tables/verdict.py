@@ -47,8 +47,8 @@ def verdict(site: SiteState, now: datetime, stale_after: float | None = None) ->
         state = SiteStateName.UNREACHABLE
     elif corrupt:
         state = SiteStateName.CORRUPT
-    elif site.checking and never:
-        state = SiteStateName.CHECKING
+    elif site.checking and (never or any(t.status is TableStatus.UNCHECKED for t in tables)):
+        state = SiteStateName.CHECKING  # a first check under way (a re-check keeps showing the last results)
     elif site.error is not None or unknown or never:
         state = SiteStateName.UNKNOWN
     else:

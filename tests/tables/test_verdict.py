@@ -72,3 +72,12 @@ def test_site_json_shape() -> None:
     assert (t["name"], t["engine"], t["rows"], t["status"]) == ("worker", "Aria", 10, "corrupt")
     assert t["messages"] == [{"type": "status", "text": "OK"}]
     assert t["checked_at"] == "2026-11-25T18:59:50Z"
+
+
+def test_a_first_check_under_way_is_checking_and_a_recheck_keeps_the_last_results() -> None:
+    first = _site(_t("a", TableStatus.OK), _t("b", None), checking=True, checked_at=None)
+    assert verdict(first, NOW).state is SiteStateName.CHECKING
+    again = _site(_t("a", TableStatus.OK), _t("b", TableStatus.OK), checking=True)
+    assert verdict(again, NOW).state is SiteStateName.OK
+    corrupt_while_checking = _site(_t("a", TableStatus.CORRUPT), _t("b", None), checking=True)
+    assert verdict(corrupt_while_checking, NOW).state is SiteStateName.CORRUPT
