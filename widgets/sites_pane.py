@@ -79,7 +79,11 @@ class SitesPane(AppChecksActions, Pane):
         now = clock.now()
         self.query_one("#sites-summary", Static).update(
             summary_text(self._sites.values(), now, self._progress, self._stale_after))
-        self.table.sync(self.rows(now))
+        table = self.table
+        watching_top = table.cursor_row == 0  # the worst site: keep watching the top, not the row
+        table.sync(self.rows(now))
+        if watching_top and table.cursor_row != 0 and table.row_count:
+            table.move_cursor(row=0, animate=False)
 
     def rows(self, now: datetime | None = None) -> list[TableRow]:
         """The rows to show (filtered), reusing the cached row of every unchanged site."""

@@ -140,6 +140,7 @@ async def test_only_changed_sites_are_rebuilt(tmp_path: Path, closed_port: int, 
         await pilot.pause()
         assert built == ["s0042"]
         assert first_column(app)[0] == "s0042"  # moved to the top, in place
+        assert pane(app).selected_site() == "s0042"  # a cursor left at the top keeps watching the worst
 
 
 @pytest.mark.parametrize("size", SIZES)
