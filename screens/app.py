@@ -29,6 +29,7 @@ from screens.poller import Poller
 from screens.sites_view import SitesChecked, SitesFeed
 from screens.styles import css_paths as screen_css
 from screens.timeline import TimelineScreen
+from screens.transfers_feed import TransfersFeed, TransfersPolled
 from screens.wallboard import WallboardScreen
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
@@ -61,6 +62,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.hosts: Mapping[str, HostState] = dict(engine.hosts)  # as last shown
         self.disk_poller = Poller(self, "disks", engine.inventory.defaults.refresh, self._sweep_disks)
         self.sites_feed = SitesFeed(self, engine)  # table corruption (screens/sites_view.py)
+        self.transfers_feed = TransfersFeed(self, engine.transfers)  # /storage imports (screens/transfers_feed.py)
         self.dns_feed = DnsFeed(self, engine)  # DNS propagation (screens/dns_view.py)
 
     @property
@@ -87,6 +89,7 @@ class CockpitApp(ActionKeys, App[int]):
         if self._poll:
             self.disk_poller.start()
         self.sites_feed.attach(self._poll)
+        self.transfers_feed.attach(self._poll)
         self.dns_feed.attach(self._poll)
 
     async def _sweep_disks(self) -> DisksSwept:
@@ -108,6 +111,9 @@ class CockpitApp(ActionKeys, App[int]):
 
     def on_dns_pane_site_chosen(self, message: DnsPane.SiteChosen) -> None:
         self.dns_feed.open_detail(message.site)
+
+    def on_transfers_polled(self, message: TransfersPolled) -> None:
+        self.transfers_feed.deliver(message)
 
     def on_sites_checked(self, message: SitesChecked) -> None:
         self.sites_feed.deliver()
@@ -164,6 +170,7 @@ class CockpitApp(ActionKeys, App[int]):
     async def _shut_down_engine(self) -> None:
         self.disk_poller.stop()
         self.sites_feed.stop()
+        self.transfers_feed.stop()
         self.dns_feed.stop()
         await self.engine.close()
 

@@ -7,7 +7,8 @@ not shown do no update work (see :class:`widgets.pane.Pane`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from textual import events
@@ -21,15 +22,16 @@ from textual.widgets import Footer
 
 from cockpit.dns.model import DnsReport
 from cockpit.tables.model import SiteState
+from cockpit.transfers.model import ImportStatus
 from screens.messages import DisksSwept
 from widgets.bindings import AppChecksActions, bind
-from widgets.coming_later_pane import ComingLaterPane
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
 from widgets.fleet_header import FleetHeader
 from widgets.pane import Pane
 from widgets.pane_bar import PaneBar
 from widgets.sites_pane import SitesPane
+from widgets.transfers_pane import TransfersPane
 
 GRID_MIN = Size(150, 40)
 PANE_KEYS = (("disks", "pane_disks"), ("sites", "pane_sites"), ("transfers", "pane_transfers"), ("dns", "pane_dns"))
@@ -61,8 +63,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
         with Container(id="panes"):
             yield DiskPane()
             yield SitesPane()
-            yield ComingLaterPane("transfers", "Imports", "/storage imports", issue=5,
-                                  what="rsync imports of /storage: progress, rate, ETA, stalls, verification.")
+            yield TransfersPane()
             yield DnsPane()
         yield Footer()
 
@@ -127,6 +128,10 @@ class DashboardScreen(AppChecksActions, Screen[None]):
 
     def show_dns(self, report: DnsReport | None) -> None:
         self.query_one(DnsPane).show_report(report)
+        self._refresh_bar()
+
+    def show_transfers(self, statuses: Sequence[ImportStatus], polled_at: datetime | None) -> None:
+        self.query_one(TransfersPane).show_imports(statuses, polled_at)
         self._refresh_bar()
 
     def show_sweeping(self, sweeping: bool) -> None:

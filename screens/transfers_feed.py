@@ -1,0 +1,65 @@
+"""The App's link to the transfers engine: a self-rescheduling poll whose
+result (every import at once) is one coalescing message, so a hundred imports
+reporting progress never flood the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.message import Message
+
+from cockpit.transfers.model import ImportStatus
+from screens.dashboard import DashboardScreen
+from screens.poller import Poller
+
+if TYPE_CHECKING:
+    from cockpit.transfers.engine import Transfers
+
+INTERVAL = 2.0  # seconds between reads of every destination's import state
+
+
+class TransfersPolled(Message):
+    """Every import's state as of ``polled_at`` (only the newest queued one is delivered)."""
+
+    def __init__(self, statuses: Sequence[ImportStatus], polled_at: datetime | None) -> None:
+        super().__init__()
+        self.statuses = statuses
+        self.polled_at = polled_at
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TransfersPolled)
+
+
+class TransfersFeed:
+    def __init__(self, app: App[Any], transfers: Transfers) -> None:
+        self.app, self.transfers = app, transfers
+        interval = min(INTERVAL, transfers.inventory.defaults.refresh)
+        self.poller = Poller(app, "transfers", interval, self._poll)
+
+    def start(self) -> None:
+        if self.transfers.configured:
+            self.poller.start()
+
+    def stop(self) -> None:
+        self.poller.stop()
+
+    def attach(self, poll: bool) -> None:
+        """The dashboard is ready: show what is known, then keep it fresh (``poll``)."""
+        self.deliver(self.current())
+        if poll:
+            self.start()
+
+    def deliver(self, message: TransfersPolled) -> None:
+        screen = self.app.screen_stack[0] if self.app.screen_stack else None
+        if isinstance(screen, DashboardScreen):
+            screen.show_transfers(message.statuses, message.polled_at)
+
+    def current(self) -> TransfersPolled:
+        return TransfersPolled(self.transfers.rows(), self.transfers.polled_at)
+
+    async def _poll(self) -> TransfersPolled:
+        await self.transfers.poll()
+        return self.current()

@@ -1,0 +1,127 @@
+"""The transfers pane: rows, order, summary, details, coalesced progress, snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+from transfer_states import POLLED, imp, mixed_imports
+from ui_helpers import visible_text
+from ui_states import NOW
+
+from cockpit.engine.engine import Engine
+from cockpit.transfers.model import TransferState
+from screens.app import CockpitApp
+from screens.transfers_feed import TransfersPolled
+from widgets.keyed_table import KeyedTable
+from widgets.transfer_rows import bar, summary_text, transfer_rows
+from widgets.transfers_pane import TransfersPane
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+
+
+def test_failed_and_stalled_first_then_moving_then_verified_then_not_started() -> None:
+    rows = transfer_rows(mixed_imports())
+    order = [r.key.split("@")[0] for r in sorted(rows, key=lambda r: (*r.order, r.key))]
+    assert set(order[:3]) == {"diskfull", "[bold red]evil[/]", "stalled1"}
+    assert set(order[3:5]) == {"running1", "scanning1"}
+    assert order[5:] == ["verified1", "idle"]
+
+
+def test_cells_say_progress_size_files_rate_and_eta() -> None:
+    running = next(r for r in transfer_rows(mixed_imports()) if r.key.startswith("running1"))
+    cells = [c.plain for c in running.cells]
+    assert cells[1] == "▶ running"
+    assert cells[2] == "████░░░░░░  48%"
+    assert cells[3] == "12.0 / 25.0 MiB"
+    assert cells[4] == "700 / 1,519"
+    assert cells[5] == "4.0 MiB/s" and cells[6] == "3 s"
+    assert cells[7] == "backup1 → standby1"
+    assert bar(imp("s", TransferState.SCANNING)).plain.endswith("scan")
+
+
+def test_summary_totals_and_overall_eta() -> None:
+    text = summary_text(mixed_imports(), POLLED, NOW).plain
+    assert text.startswith("6 imports: ")
+    assert "1 failed" in text and "1 unverified" in text and "1 stalled" in text and "1 verified" in text
+    assert "2 running" in text and "1 not started" in text
+    assert "│ 76.0 / 125.0 MiB at 4.0 MiB/s, ETA 3 s" in text
+    assert "read" not in text  # fresh
+    stale = summary_text(mixed_imports(), POLLED, NOW + timedelta(minutes=2)).plain
+    assert "read 2 minutes ago" in stale
+
+
+@pytest.fixture
+def app(make_inventory, closed_port, frozen_clock) -> CockpitApp:  # type: ignore[no-untyped-def]
+    return CockpitApp(Engine(make_inventory({"web1": closed_port})), poll=False)
+
+
+async def _show(pilot: Pilot[int], statuses: list) -> TransfersPane:  # type: ignore[type-arg]
+    app = pilot.app
+    assert isinstance(app, CockpitApp)
+    app.post_message(TransfersPolled(statuses, POLLED))
+    await pilot.pause()
+    await pilot.press("3")
+    await pilot.pause()
+    return app.dashboard.query_one(TransfersPane)
+
+
+async def test_the_pane_shows_every_import_with_escaped_names_and_details(app: CockpitApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _show(pilot, mixed_imports())
+        table = pane.query_one("#transfers-table", KeyedTable)
+        assert table.row_count == 7
+        top = table.get_row_at(0)[0].plain
+        assert top in {"diskfull", "[bold red]evil[/]", "stalled1"}
+        # the hostile site name is shown literally, never parsed as markup
+        evil = table.get_cell("[bold red]evil[/]@standby1", "site")
+        assert evil.plain == "[bold red]evil[/]"
+        # the cursor's import explains itself: reason, rsync's last message or the differences
+        for _ in range(3):
+            if pane.selected_site() == "diskfull":
+                break
+            await pilot.press("down")
+        assert pane.selected_site() == "diskfull"
+        detail = visible_text(pane.query_one("#transfers-detail"))
+        assert "11: error in file I/O" in detail and "No space left on device" in detail
+        assert "oncall@laptop" in detail
+
+
+async def test_a_hundred_progress_updates_coalesce(app: CockpitApp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[int] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        deliver = app.transfers_feed.deliver
+
+        def counting(message: TransfersPolled) -> None:
+            shown.append(message.statuses[0].bytes_done)
+            deliver(message)
+
+        monkeypatch.setattr(app.transfers_feed, "deliver", counting)
+        for i in range(100):
+            app.post_message(TransfersPolled([imp("acme", TransferState.RUNNING, done=i, total=100)], POLLED))
+        await pilot.pause()
+        await pilot.pause()
+        assert shown[-1] == 99  # the newest state is what is shown
+        assert len(shown) < 100  # queued ones were replaced, not rendered one by one
+        pane = app.dashboard.query_one(TransfersPane)
+        assert pane.statuses[0].bytes_done == 99
+
+
+Before = Callable[[Pilot[int]], object]
+
+
+def _before(statuses: list) -> Callable:  # type: ignore[type-arg]
+    async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        await _show(pilot, statuses)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_of_the_transfers_pane(snap_compare, make_inventory, closed_port, frozen_clock, size) -> None:  # type: ignore[no-untyped-def]
+    app = CockpitApp(Engine(make_inventory({"web1": closed_port})), poll=False)
+    assert snap_compare(app, terminal_size=size, run_before=_before(mixed_imports()))
