@@ -1,14 +1,13 @@
 """The incident timeline, live (key ``t``): what the engine observed and what
 was done, oldest first, with evidence. The same as ``cockpit timeline``.
 
-The screen reads through the engine's :class:`cockpit.timeline.history.History`
-in a worker thread (files are the engine's business, not the UI's), again every
+The screen follows the engine's timeline through :class:`screens.history_feed.HistoryFeed`
+(a worker thread: files are the engine's business, not the UI's), again every
 couple of seconds while it is open; only new events are appended.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -20,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from cockpit.engine.engine import Engine
 from cockpit.timeline.event import Event
-from cockpit.timeline.history import History
+from screens.history_feed import HistoryFeed
 from widgets.bindings import AppChecksActions
 from widgets.timeline_log import TimelineLog
 
@@ -32,8 +31,7 @@ class TimelineScreen(AppChecksActions, Screen[None]):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__()
-        self._engine = engine
-        self._history: History | None = None
+        self._feed = HistoryFeed(engine, self.show)
         self.loads = 0  # how many times the events were read (tests wait on it)
 
     def compose(self) -> ComposeResult:
@@ -43,26 +41,14 @@ class TimelineScreen(AppChecksActions, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.run_worker(self._follow(), name="timeline", group="timeline-view", exclusive=True,
-                        description="the timeline view", exit_on_error=False)
-
-    async def _follow(self) -> None:
-        while True:
-            events = await asyncio.to_thread(self._read)
-            self.show(events)
-            await asyncio.sleep(REFRESH_SECONDS)
-
-    def _read(self) -> list[Event]:
-        if self._history is None:
-            self._history = History.for_inventory(self._engine.inventory, self._engine.timeline)
-        return self._history.entries()
+        self._feed.start(self, lambda: REFRESH_SECONDS)
 
     def show(self, events: Sequence[Event]) -> None:
         self.loads += 1
         self.query_one(TimelineLog).show(events)
         about = Text(f"{len(events)} event{'s' if len(events) != 1 else ''}, times in UTC · "
                      "`cockpit timeline --markdown` prints them for a post-mortem", end="")
-        history = self._history
+        history = self._feed.history
         for problem in history.errors if history is not None else []:
             about.append(f"\n✗ {problem}", style="bold")
         self.query_one("#timeline-sources", Static).update(about)

@@ -1,7 +1,7 @@
 """The wallboard: the dashboard laid out for a shared screen, read-only.
 
 Big counts on top (large digits when the terminal allows), the fleet's worst
-problems next (and, in large terminals, the latest timeline changes), then the
+problems next (and, in large terminals, the latest events and actions), then the
 four panes: all of them in large terminals, with the worst one highlighted; one
 at a time in small ones, cycling through the panes that have problems (worst
 first) so nobody needs to touch a key. Only quit (and the harmless view keys)
@@ -22,7 +22,9 @@ from cockpit.engine.engine import Engine
 from cockpit.problems import Problem, fleet_problems
 from cockpit.problems.model import PANES
 from cockpit.severity import Severity
+from cockpit.timeline.event import Event
 from screens.dashboard import DashboardScreen
+from screens.history_feed import HistoryFeed
 from screens.messages import DisksSwept
 from widgets.problem_list import ProblemList
 from widgets.recent_changes import RecentChanges
@@ -47,6 +49,8 @@ class WallboardScreen(DashboardScreen):
         self.problems: list[Problem] = []
         self._interest: list[str] = list(PANES)
         self._worst: str | None = None  # the pane with the worst problem, as last seen
+        self._recent: list[Event] = []
+        self.feed = HistoryFeed(engine, self._show_recent)
 
     def compose(self) -> ComposeResult:
         # The dashboard's widgets, with the counts and the problem list right under its header.
@@ -64,6 +68,7 @@ class WallboardScreen(DashboardScreen):
         self.set_interval(CYCLE_SECONDS, self.cycle, name="wallboard cycle")
         self.set_interval(RECOMPUTE_SECONDS, self.refresh_problems, name="wallboard problems")
         self.refresh_problems()
+        self.feed.start(self, lambda: RECOMPUTE_SECONDS)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(fits_big(event.size), "-big")
@@ -77,12 +82,16 @@ class WallboardScreen(DashboardScreen):
         now = clock.now()
         self.query_one(WallSummary).show(counts(self.problems, self._engine.summary()))
         self.query_one(ProblemList).show(self.problems, self._since, now)
-        self.query_one(RecentChanges).show(self._engine.timeline.recent(RECENT))
         ranked = list(dict.fromkeys(p.pane for p in self.problems if p.pane in PANES))
         self._interest = ranked or list(PANES)
         if ranked and ranked[0] != self._worst:  # a new worst pane: show it now, cycle from there
             self.focus_pane(ranked[0])
         self._worst = ranked[0] if ranked else None
+
+    def _show_recent(self, events: list[Event]) -> None:
+        """The latest events and actions (read by the feed, off the UI thread)."""
+        self._recent = events[-RECENT:]
+        self.query_one(RecentChanges).show(self._recent)
 
     def _since(self, fact: str) -> datetime | None:
         event = self._engine.timeline.last(fact)  # in memory: no file read here

@@ -85,11 +85,6 @@ class Timeline:
             events = sorted(self._events, key=lambda e: e.at)
         return [e for e in events if since is None or e.at >= since]
 
-    def recent(self, n: int) -> list[Event]:
-        """The latest ``n`` events this process knows (no file read: what the last observe saw), oldest first."""
-        with self._lock:
-            return sorted(self._events, key=lambda e: e.at)[-n:] if n > 0 else []
-
     def last(self, fact: str) -> Event | None:
         """The latest event of ``fact`` known to this process (no file read)."""
         return self._last.get(fact)

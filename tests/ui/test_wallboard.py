@@ -117,6 +117,9 @@ async def test_latest_changes_newest_first_in_large_terminals_only(make_inventor
 
     from ui_states import NOW
 
+    from cockpit import clock
+    from cockpit.audit.log import AuditLog
+    from cockpit.paths import audit_path
     from cockpit.timeline import Observation
 
     app = wallboard(make_inventory, closed_port)
@@ -124,12 +127,30 @@ async def test_latest_changes_newest_first_in_large_terminals_only(make_inventor
         app.engine.timeline.observe(Observation(fact=f"host/{host}/reach", value="unreachable", normal="up",
                                                 kind="host.unreachable", subject=host, summary=f"{host} unreachable",
                                                 severity=Severity.CRITICAL, at=NOW + timedelta(minutes=minutes)))
+    clock.freeze(NOW + timedelta(minutes=3))
+    try:  # an engineer's action, from the audit log
+        AuditLog(audit_path(app.engine.inventory)).record("action-end", run_id="r1", action="stop-cron",
+                                                          target="web1", result="done", message=None)
+    finally:
+        clock.freeze(None)
     async with app.run_test(size=(200, 60)) as pilot:
-        await pilot.pause()
+        await feed_loaded(pilot, app)
         recent = app.dashboard.query_one("#wall-recent")
         assert recent.display
         lines = visible_text(recent).splitlines()
-        assert "db1 unreachable" in lines[1] and "web3 unreachable" in lines[2]
+        assert "stop-cron on web1 ended: done" in lines[1]
+        assert "db1 unreachable" in lines[2] and "web3 unreachable" in lines[3]
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not app.dashboard.query_one("#wall-recent").display
+
+
+async def feed_loaded(pilot, app: CockpitApp) -> None:
+    screen = app.dashboard
+    assert isinstance(screen, WallboardScreen)
+    for _ in range(300):
+        if screen.feed.loads:
+            break
+        await pilot.pause(0.02)
+    assert screen.feed.loads, "the wallboard never read the timeline"
+    await pilot.pause()

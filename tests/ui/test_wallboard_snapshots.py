@@ -22,6 +22,7 @@ from cockpit.severity import Severity
 from cockpit.timeline import Observation
 from screens.app import CockpitApp
 from screens.timeline import TimelineScreen
+from screens.wallboard import WallboardScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 
@@ -68,6 +69,13 @@ async def fed(pilot: Pilot[int]) -> None:
     await pilot.pause()
     feed(pilot.app, pilot.app.engine.hosts)
     await pilot.pause()
+    screen = pilot.app.screen_stack[0]
+    if isinstance(screen, WallboardScreen):  # its latest changes come from the timeline, read off the UI thread
+        for _ in range(300):
+            if screen.feed.loads:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
 
 
 async def timeline_open(pilot: Pilot[int]) -> None:
