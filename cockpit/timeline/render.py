@@ -56,6 +56,14 @@ def plain(events: Sequence[Event]) -> str:
         ev = evidence_text(e.evidence)
         if ev:
             lines.append(f"{'':22}{'':12}evidence: {ev}")
+    stretches = spans(events)
+    if stretches:
+        now = clock.now()
+        lines += ["", "How long each problem lasted:"]
+        for sp in stretches:
+            end = f"until {sp.end:%H:%M:%S}" if sp.end else "still going"
+            lines.append(f"  {human(sp.duration(now)):>12}{'' if sp.end else '+'}  from {when(sp.start)} {end}: "
+                         f"{sp.what}")
     return "\n".join(lines)
 
 

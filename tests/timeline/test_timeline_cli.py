@@ -116,6 +116,7 @@ def test_plain_text_and_an_empty_timeline(capsys, incident: Inventory, inventory
     _, out, _ = cli(capsys, incident)
     assert out.splitlines()[0].startswith("2026-11-25T19:00:00Z  ✗ critical  web1: /srv is read-only")
     assert "evidence: /proc/mounts on 198.18.0.101; mount: /dev/md1 /srv ext4 ro" in out
+    assert "        30 min  from 2026-11-25T19:00:00Z until 19:30:00: web1: /srv is read-only" in out
     _, out, _ = cli(capsys, incident, "--since", "1m")
     assert out.startswith("no events recorded since 2026-11-25T19:59:00Z")
 
