@@ -231,3 +231,17 @@ def test_nameservers_are_discovered_from_the_zones_ns_records(lab: Lab, inv: Inv
     assert sorted((s.name, s.address) for s in found) == [(n, lab.address(n)) for n in ("ns1", "ns2", "ns3")]
     missing, problem = asyncio.run(discover_nameservers("no-such-zone.test", 2, via=[lab.address("res1")]))
     assert missing == [] and problem is not None and "no-such-zone.test" in problem
+
+
+def test_requery_one_site_now_replaces_its_row(lab: Lab, inv: Inventory) -> None:
+    monitor = DnsMonitor(inv)
+    first = asyncio.run(monitor.sweep())
+    site = a_site(inv)
+    lab.fault("ns2", "stop-dns")
+    again = asyncio.run(monitor.sweep_site(site.name))
+    assert again is not None and by_server(again)["ns2"] is AnswerState.TIMEOUT
+    assert monitor.report is not None and monitor.report is not first
+    rows = {s.site: s for s in monitor.report.sites}
+    assert rows[site.name] is again and all(
+        by_server(s)["ns2"] is AnswerState.MATCH for s in monitor.report.sites if s.site != site.name)
+    assert asyncio.run(monitor.sweep_site("no-such-site")) is None

@@ -135,3 +135,18 @@ def test_snapshot_dns_site_detail(snap_compare, make_app, size) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_many_servers_of_a_kind_show_a_compact_count() -> None:
+    from dns_states import AT
+
+    from cockpit.dns.model import Answer, AnswerState, DnsReport, Server, ServerKind
+    from cockpit.dns.propagation import evaluate
+
+    servers = [Server(f"r{i}", f"198.18.0.{50 + i}", ServerKind.RESOLVER) for i in range(9)]
+    answers = [Answer(server=s, qtype="A", state=AnswerState.MATCH if i < 7 else AnswerState.TIMEOUT, queried_at=AT,
+                      addresses=("203.0.113.1",) if i < 7 else (), ttl=60) for i, s in enumerate(servers)]
+    site = evaluate(site="acme", name="acme.example.test", host="web1", expected=("203.0.113.1",), answers=answers,
+                    change=None)
+    (row,) = dns_rows(DnsReport("example.test", (site,), (), AT, servers=tuple(servers)), NOW)
+    assert row.cells[3].plain == "7/9" and row.cells[2].plain == "—"
