@@ -39,6 +39,7 @@ DEFAULT_KEYS: tuple[KeyDef, ...] = (
         ("restore_table", "R", "Restore table"), ("restore_corrupt_tables", "X", "Restore corrupt tables"),
         ("move_database", "D", "Move database"), ("import_start", "i", "Start import"),
         ("import_resume", "I", "Resume import"), ("import_cancel", "K", "Cancel import"),
+        ("import_verify", "v", "Verify import"),
         ("recheck", "n", "Re-check now"))),
 )
 

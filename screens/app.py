@@ -36,6 +36,7 @@ from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
 from widgets.sites_pane import SitesPane
 from widgets.styles import css_paths as widget_css
+from widgets.transfers_pane import TransfersPane
 
 if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
@@ -114,6 +115,9 @@ class CockpitApp(ActionKeys, App[int]):
 
     def on_transfers_polled(self, message: TransfersPolled) -> None:
         self.transfers_feed.deliver(message)
+
+    def on_transfers_pane_verify_requested(self, message: TransfersPane.VerifyRequested) -> None:
+        self.transfers_feed.verify(message.site, message.destination_host)
 
     def on_sites_checked(self, message: SitesChecked) -> None:
         self.sites_feed.deliver()

@@ -57,6 +57,23 @@ class TransfersFeed:
         if isinstance(screen, DashboardScreen):
             screen.show_transfers(message.statuses, message.polled_at)
 
+    def verify(self, site: str, destination_host: str) -> None:
+        """Verify an import now (a detached dry run on its host); the answer is a notification."""
+        self.app.run_worker(self._verify(site, destination_host), name=f"verify {site}", group="transfers-verify",
+                            description=f"verifying the import of {site}", exit_on_error=False)
+
+    async def _verify(self, site: str, destination_host: str) -> None:
+        from cockpit.engine.gate import ReadOnlyRefused
+        from cockpit.transfers.engine import TransferError
+
+        try:
+            result = await self.transfers.verify(site, destination_host)
+        except (TransferError, ReadOnlyRefused) as e:
+            self.app.notify(str(e), title="verify", severity="error", timeout=10, markup=False)
+            return
+        self.app.notify(result.message, title="verify", timeout=6, markup=False)
+        self.poller.refresh_now()
+
     def current(self) -> TransfersPolled:
         return TransfersPolled(self.transfers.rows(), self.transfers.polled_at)
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
@@ -17,6 +19,7 @@ from textual.widgets import DataTable, Static
 from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.transfers.model import ImportStatus, TransferState
+from widgets.bindings import AppChecksActions, bind
 from widgets.keyed_table import KeyedTable
 from widgets.pane import Pane
 from widgets.severity_style import SEVERITY
@@ -25,7 +28,19 @@ from widgets.transfer_rows import COLUMNS, detail_text, summary_text, transfer_r
 RENDER_EVERY = 0.5  # seconds: the most often the table is redrawn
 
 
-class TransfersPane(Pane):
+class TransfersPane(AppChecksActions, Pane):
+    """Keys: ``import_verify`` (v) here; start/resume/cancel are recovery actions (cockpit.actions)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("import_verify", "verify_import", footer="Verify")]
+
+    class VerifyRequested(Message):
+        """Verify the selected import now (the engine's gate decides whether it may run)."""
+
+        def __init__(self, site: str, destination_host: str) -> None:
+            super().__init__()
+            self.site = site
+            self.destination_host = destination_host
+
     class ImportChosen(Message):
         """The user asked for one import's details (Enter on its row)."""
 
@@ -119,6 +134,11 @@ class TransfersPane(Pane):
 
     def focus_content(self) -> None:
         self.table.focus()
+
+    def action_verify_import(self) -> None:
+        s = self.selected()
+        if s is not None:
+            self.post_message(self.VerifyRequested(s.site, s.destination_host))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._render_detail()

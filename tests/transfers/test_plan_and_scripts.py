@@ -100,3 +100,16 @@ def test_the_listing_reads_a_real_state_directory(tmp_path: Path) -> None:
     assert acme.log_mtime is not None
     assert dump.problems  # the odd directory name is reported, not parsed
     assert parse_dump(_sh(remote.status_command(str(tmp_path / "missing"), "n1")), "n1").no_state_dir
+
+
+async def test_a_read_only_cockpit_refuses_every_import_action_before_touching_a_host() -> None:
+    from cockpit.engine.gate import ActionGate, ReadOnlyRefused
+    from cockpit.transfers.engine import Transfers
+    from cockpit.transport.ssh import SshPool
+
+    inv = inventory()
+    t = Transfers(inv, SshPool(inv.hosts), ActionGate(True))
+    for action in (t.start, t.resume, t.cancel, t.verify):
+        with pytest.raises(ReadOnlyRefused, match="acme@web2"):
+            await action("acme")
+    assert t.imports == {}

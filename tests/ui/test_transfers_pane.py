@@ -125,3 +125,19 @@ def _before(statuses: list) -> Callable:  # type: ignore[type-arg]
 def test_snapshot_of_the_transfers_pane(snap_compare, make_inventory, closed_port, frozen_clock, size) -> None:  # type: ignore[no-untyped-def]
     app = CockpitApp(Engine(make_inventory({"web1": closed_port})), poll=False)
     assert snap_compare(app, terminal_size=size, run_before=_before(mixed_imports()))
+
+
+async def test_v_asks_to_verify_the_selected_import_and_read_only_hides_it(make_inventory, closed_port,  # type: ignore[no-untyped-def]
+                                                                           frozen_clock, monkeypatch) -> None:
+    for read_only, expected in ((False, 1), (True, 0)):
+        app = CockpitApp(Engine(make_inventory({"web1": closed_port}), read_only=read_only), poll=False)
+        asked: list[tuple[str, str]] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            monkeypatch.setattr(app.transfers_feed, "verify", lambda site, dest, a=asked: a.append((site, dest)))
+            pane = await _show(pilot, mixed_imports())
+            pane.table.focus()
+            await pilot.press("v")
+            await pilot.pause()
+            assert len(asked) == expected
+            if expected:
+                assert asked[0] == (pane.selected_site(), "standby1")
