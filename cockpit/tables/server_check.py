@@ -98,9 +98,19 @@ def start_site(site: SiteState, extended: bool, notify: Notify) -> None:
     notify(site)
 
 
+def _merge_info(old: TableInfo, new: TableInfo) -> TableInfo:
+    """A table the server cannot open has NULL engine and rows: keep what was known."""
+    if new.engine is not None:
+        return new
+    return replace(new, engine=old.engine, rows=new.rows if new.rows is not None else old.rows,
+                   data_length=new.data_length if new.data_length is not None else old.data_length,
+                   index_length=new.index_length if new.index_length is not None else old.index_length)
+
+
 def apply_discovery(site: SiteState, tables: list[TableInfo]) -> None:
     old = site.tables
-    site.tables = {t.name: replace(old[t.name], info=t) if t.name in old else TableState(info=t) for t in tables}
+    site.tables = {t.name: replace(old[t.name], info=_merge_info(old[t.name].info, t)) if t.name in old
+                   else TableState(info=t) for t in tables}
 
 
 class ServerCheck:

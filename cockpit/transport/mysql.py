@@ -2,8 +2,10 @@
 asyncssh connection (``via = "ssh"``, the default: production servers listen on
 localhost only) or straight from the cockpit (``via = "direct"``).
 
-* A tunnel is one local port forward per (host, address, port) on the pool's
-  connection to that host, made again when that connection is replaced.
+* A tunnel is one local forward per (host, address, port) on the pool's
+  connection to that host, made again when that connection is replaced. Its
+  local end is a unix socket in a private (0700) directory, not a TCP port:
+  no other local user can ride it, and it skips the local TCP stack.
 * Every connect and every query runs under ``asyncio.wait_for``: aiomysql's
   own connect timeout never fires against a hung (SIGSTOPped) server.
 * Each server has a concurrency limit (``mysql.concurrency``, default 2): at
@@ -18,8 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import tempfile
+import warnings
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiomysql
@@ -34,6 +40,11 @@ from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
 
 log = logging.getLogger(__name__)
+
+# A server's warnings (e.g. "Table ... is marked as crashed" during discovery)
+# would go to stderr through the warnings module: untrusted text over the TUI.
+# The checker reads what matters from CHECK TABLE's own rows.
+warnings.filterwarnings("ignore", category=pymysql.Warning)
 
 Row = tuple[Any, ...]
 
@@ -139,10 +150,7 @@ class MySqlSession:
 class _Tunnel:
     ssh: asyncssh.SSHClientConnection
     listener: asyncssh.SSHListener
-
-    @property
-    def port(self) -> int:
-        return int(self.listener.get_port())
+    path: str
 
 
 class MySqlServers:
@@ -153,6 +161,8 @@ class MySqlServers:
         self._tunnels: dict[ServerKey, _Tunnel] = {}
         self._tunnel_locks: dict[ServerKey, asyncio.Lock] = {}
         self._limits: dict[ServerKey, asyncio.Semaphore] = {}
+        self._sockdir: Path | None = None
+        self._serial = 0
 
     @staticmethod
     def key(host: str, m: MySQL) -> ServerKey:
@@ -209,6 +219,9 @@ class MySqlServers:
         for t in self._tunnels.values():
             t.listener.close()
         self._tunnels.clear()
+        if self._sockdir is not None:
+            shutil.rmtree(self._sockdir, ignore_errors=True)
+            self._sockdir = None
 
     # -- internals -------------------------------------------------------------------------
     async def _open(self, key: ServerKey, m: MySQL, database: str | None) -> MySqlSession:
@@ -223,12 +236,13 @@ class MySqlServers:
             raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
         return MySqlSession(key, conn, m.check_timeout)
 
-    async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int],
+    async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int | str],
                        database: str | None) -> aiomysql.Connection:
         address, port = endpoint
+        where: dict[str, Any] = {"unix_socket": port} if address == "unix" else {"host": address, "port": port}
         try:
             return await asyncio.wait_for(
-                aiomysql.connect(host=address, port=port, user=cred.user, password=cred.password, db=database,
+                aiomysql.connect(**where, user=cred.user, password=cred.password, db=database,
                                  connect_timeout=m.connect_timeout, autocommit=True, use_unicode=False,
                                  charset="utf8mb4", program_name="cockpit"),
                 m.connect_timeout)
@@ -248,7 +262,8 @@ class MySqlServers:
         except (OSError, asyncssh.Error) as e:
             raise ServerUnreachable(f"{key}: {_describe(e)[0]}") from None
 
-    async def _endpoint(self, key: ServerKey, m: MySQL) -> tuple[str, int]:
+    async def _endpoint(self, key: ServerKey, m: MySQL) -> tuple[str, int | str]:
+        """``(address, port)`` to connect to, or ``("unix", path)`` for a tunnel's local end."""
         if key.via == "direct":
             return key.address, key.port
         lock = self._tunnel_locks.setdefault(key, asyncio.Lock())
@@ -259,16 +274,25 @@ class MySqlServers:
                 raise ServerUnreachable(f"{key}: host {key.host} is down: {e}") from None
             t = self._tunnels.get(key)
             if t is not None and t.ssh is ssh and not ssh.is_closed():
-                return "127.0.0.1", t.port
+                return "unix", t.path
             if t is not None:
                 t.listener.close()
                 del self._tunnels[key]
+            path = self._socket_path()
             try:
                 listener = await asyncio.wait_for(
-                    ssh.forward_local_port("127.0.0.1", 0, key.address, key.port), m.connect_timeout)
+                    ssh.forward_local_path_to_port(path, key.address, key.port), m.connect_timeout)
             except TimeoutError:
                 raise ServerUnreachable(f"{key}: setting up the SSH tunnel timed out") from None
             except (OSError, asyncssh.Error) as e:
                 raise ServerUnreachable(f"{key}: cannot set up the SSH tunnel: {_describe(e)[0]}") from None
-            self._tunnels[key] = _Tunnel(ssh, listener)
-            return "127.0.0.1", int(listener.get_port())
+            self._tunnels[key] = _Tunnel(ssh, listener, path)
+            return "unix", path
+
+    def _socket_path(self) -> str:
+        if self._sockdir is None:
+            self._sockdir = Path(tempfile.mkdtemp(prefix="cockpit-mysql-"))  # mode 0700
+        self._serial += 1
+        path = self._sockdir / f"t{self._serial}.sock"
+        path.unlink(missing_ok=True)
+        return str(path)

@@ -11,7 +11,11 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +33,7 @@ from cockpit.tables.verdict import verdict
 from cockpit.transport.mysql import MySqlServers
 
 pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("healed")]
+REPO = str(Path(__file__).resolve().parents[2])
 
 
 def lab_inventory(lab: Lab, **mysql: Any) -> Inventory:
@@ -226,3 +231,23 @@ async def test_one_table_is_rechecked_alone_after_a_repair(lab: Lab) -> None:
         assert t is not None and t.status is TableStatus.OK
         assert site.checked_at == full  # one table is not a full check of the site
         assert all(site.tables[n].checked_at == at for n, at in before.items() if n != "worker")
+
+
+async def test_a_crashed_table_keeps_its_engine_and_status_json_says_critical(lab: Lab) -> None:
+    async with lab_engine(lab) as engine:
+        await engine.tables.check_site("globex")
+        await _fault(lab, "web1", "corrupt-table", "globex.ticket_audit")
+        await engine.tables.check_site("globex")  # CHECK marks it crashed
+        await engine.tables.check_site("globex")  # discovery now gets a NULL engine (and a server warning)
+        t = engine.tables.sites["globex"].tables["ticket_audit"]
+        assert t.status is TableStatus.CORRUPT and t.info.engine == "MyISAM"
+        assert "marked as crashed" in t.info.comment
+    env = {**os.environ, "PYTHONPATH": REPO}
+    p = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cockpit", "status", "--json", "--inventory",
+                                                 str(lab.inventory_path)], capture_output=True, env=env, timeout=300)
+    assert p.returncode == 2, p.stderr
+    assert b"marked as crashed" not in p.stderr  # the server's warnings never reach stderr (the TUI's screen)
+    doc = json.loads(p.stdout)
+    globex = next(s for s in doc["sites"] if s["name"] == "globex")
+    assert (globex["state"], globex["severity"], globex["corrupt_tables"]) == ("corrupt", "critical", ["ticket_audit"])
+    assert doc["severity"] == "critical"
