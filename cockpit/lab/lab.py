@@ -196,9 +196,12 @@ class Lab:
         """Undo active faults, newest first. With no host and no kind: every
         fault, and restart whatever service or router died. Returns what was done."""
         install.require_root()
+        from cockpit.lab.services.dns_faults import catch_up
+
         with lab_lock(self._dir):
             self.reload()
-            return faultops.heal(self, host, kind)
+            done = faultops.heal(self, host, kind)
+            return done + (catch_up(self) if host is None and kind is None else [])  # DNS secondaries, caches
 
     # -- status --------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -245,3 +245,13 @@ def test_requery_one_site_now_replaces_its_row(lab: Lab, inv: Inventory) -> None
     assert rows[site.name] is again and all(
         by_server(s)["ns2"] is AnswerState.MATCH for s in monitor.report.sites if s.site != site.name)
     assert asyncio.run(monitor.sweep_site("no-such-site")) is None
+
+
+def test_lab_heal_makes_the_lagging_secondary_catch_up(lab: Lab, inv: Inventory, state: StateFile,
+                                                        moved: Site) -> None:
+    assert moved.standby is not None
+    asyncio.run(replace_site_address(inv, moved, host=moved.standby, state=state))
+    placement.record_move(state, moved.name, moved.standby, previous=moved.host)
+    assert by_server(sweep(inv, state)[moved.name])["ns3"] is AnswerState.MISMATCH  # never notified
+    assert any(line.startswith("DNS: ") and "ns3" in line for line in lab.heal())
+    wait_for(lambda: by_server(sweep(inv, state)[moved.name])["ns3"] is AnswerState.MATCH, "ns3 to transfer")

@@ -239,6 +239,25 @@ def flush_resolvers(lab: LabContext) -> list[str]:
     return done
 
 
+def catch_up(lab: LabContext) -> list[str]:
+    """``lab heal`` (everything): every DNS secondary, the lagging one too,
+    transfers the zone now, and every resolver forgets what it cached."""
+    from cockpit.lab.services.dns_bind import dns_services, rndc
+
+    done: list[str] = []
+    for name, svc in dns_services(lab):
+        what = {"secondary": ("retransfer", svc.zone), "lagging": ("retransfer", svc.zone),
+                "resolver": ("flush",)}.get(svc.role)
+        if what is None:
+            continue
+        try:
+            rndc(lab.handle(name), *what)
+        except LabError:
+            continue  # a stopped named or host: restart_dead or its own heal brings it back
+        done.append(name)
+    return [f"DNS: {', '.join(done)} caught up (zone transferred, caches emptied)"] if done else []
+
+
 def _point_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
     svc = _svc(host, "primary")
     name = rec.data.get("name")
