@@ -33,7 +33,8 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
             what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
         else:
             what = str(site.get("error") or site.get("state") or "?")
-        where = f" on {site['host']}" if site.get("host") else ""
+        host = str(site.get("host") or "")
+        where = f" on {host}" if host and host not in what else ""
         yield Problem(sev, "sites", str(site.get("name", "?")), what + where,
                       f"site/{site.get('name')}/tables" if corrupt else None)
 
