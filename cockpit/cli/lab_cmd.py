@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--data-size", type=int, default=256, metavar="MB", help="size of each /srv (default 256)")
     c.add_argument("--light", action="store_true",
                    help="scale runs: sshd only, no /srv, no RAID view (about 5 MB per host)")
+    c.add_argument("--sites", type=int, default=0, metavar="N",
+                   help="each host also runs MariaDB serving N sites (helpdesk schema; about 60 MB per host)")
     c.add_argument("--no-dns", action="store_true",
                    help="without the DNS hosts (ns1 primary, ns2, lagging ns3, resolver res1; not with --light)")
     c.set_defaults(handler=_up)
@@ -92,10 +94,13 @@ def _run(args: argparse.Namespace, action: str) -> int:
 
 
 def _do_up(lab: object, args: argparse.Namespace) -> int:
-    from cockpit.lab import FleetSpec, Lab
+    from cockpit.lab import FleetSpec, Lab, LabError
 
     assert isinstance(lab, Lab)
-    spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size, light=args.light)
+    if args.sites and args.light:
+        raise LabError("--sites needs the /srv data mount: not with --light")
+    spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size, light=args.light,
+                         sites_per_host=args.sites)
     if not (args.light or args.no_dns):
         from cockpit.lab.dns_fleet import with_dns
 

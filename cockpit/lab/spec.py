@@ -92,17 +92,25 @@ class FleetSpec:
     subnet: str | None = None
 
     @classmethod
-    def web(cls, n: int, subnet: str | None = None, data_size_mb: int = 256, light: bool = False) -> FleetSpec:
+    def web(cls, n: int, subnet: str | None = None, data_size_mb: int = 256, light: bool = False,
+            sites_per_host: int = 0) -> FleetSpec:
         """``web1..webN``, all primaries, each with a ``/srv`` data mount.
 
         ``light``: for scale runs, hosts with only sshd: no data mount, no RAID
         view (plain procfs), a small root layer.
+        ``sites_per_host``: each host also runs MariaDB serving that many sites
+        (see :func:`cockpit.lab.services.mariadb.lab_site_names`).
         """
         if n < 1:
             raise LabError("a lab needs at least one host (--hosts N with N >= 1)")
         if light:
             return cls(tuple(HostSpec(f"web{i}", mounts=(), raid=False, root_size_mb=32) for i in range(1, n + 1)),
                        subnet=subnet)
+        if sites_per_host > 0:
+            from cockpit.lab.services.mariadb import with_sites
+
+            return cls(tuple(HostSpec(f"web{i}", mounts=(DataMount("/srv", data_size_mb),),
+                                      services=with_sites(i, sites_per_host)) for i in range(1, n + 1)), subnet=subnet)
         return cls(tuple(HostSpec(f"web{i}", mounts=(DataMount("/srv", data_size_mb),)) for i in range(1, n + 1)),
                    subnet=subnet)
 

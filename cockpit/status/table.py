@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cockpit.status.dns_table import dns_lines
+from cockpit.status.sites_table import sites_lines
 from cockpit.untrusted import printable
 
 
@@ -14,6 +15,7 @@ def render_table(doc: dict[str, Any]) -> str:
         rows.append((h["name"], h["state"], h["severity"].upper(), printable(_detail(h), 90)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
+    lines += sites_lines(doc)
     lines += dns_lines(doc)
     lines.append(f"fleet: {doc['severity'].upper()} at {doc['generated_at']}")
     return "\n".join(lines)

@@ -169,6 +169,27 @@ class MariaDB(Service):
                 "sites": sites}
 
 
+SITE_NAMES = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka", "cyberdyne",
+              "tyrell", "soylent", "vandelay", "oceanic", "monarch", "aperture", "dunder")
+
+
+def lab_site_names(host_index: int, count: int) -> tuple[str, ...]:
+    """The sites of the ``host_index``-th lab host (1-based): helpdesk-like names, then ``siteN-M``."""
+    out = []
+    for j in range(count):
+        k = (host_index - 1) * count + j
+        out.append(SITE_NAMES[k] if k < len(SITE_NAMES) else f"site{host_index}-{j + 1}")
+    return tuple(out)
+
+
+def with_sites(host_index: int, count: int) -> tuple[Service, ...]:
+    """sshd and a MariaDB serving ``count`` sites (the first host's first site gets an odd table name)."""
+    from cockpit.lab.services.sshd import Sshd
+
+    sites = lab_site_names(host_index, count)
+    return (Sshd(), MariaDB(sites=sites, odd_table_in=sites[:1] if host_index == 1 else ()))
+
+
 def _read_only(host: HostHandle) -> bool:
     try:
         return any(m.mountpoint == conf.DATA_MOUNT and m.read_only for m in mounts.mount_table(host))
