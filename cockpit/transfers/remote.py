@@ -31,16 +31,26 @@ CHANGES_HEAD = 8192  # the first itemized changes of a failed verification
 STATS_TAIL = 1536
 FILE_HEAD = 4096
 
-# Helpers shared by every command: start time of a pid, "alive as recorded",
-# atomic small-file writes.
+# Helpers shared by every command: start time of a pid (field 22 of its stat,
+# after the command name, which may hold spaces), "alive as recorded", atomic
+# small-file writes. Shell builtins only: the listing runs them for every
+# import on every poll.
 PRELUDE = r"""
-starttime() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+starttime() {
+  ST=""; _l=""
+  read -r _l 2>/dev/null < "/proc/$1/stat" || [ -n "$_l" ] || return 1
+  set -- ${_l##*) }
+  [ $# -ge 20 ] || return 1
+  shift 19
+  ST=$1
+}
 alive() {
   [ -r "$1" ] || return 1
-  set -- $(head -c 200 "$1")
-  [ -n "${1:-}" ] && [ -n "${2:-}" ] && [ "$(starttime "$1")" = "$2" ]
+  _p=""; _s=""
+  read -r _p _s _rest < "$1" || [ -n "$_p" ] || return 1
+  [ -n "$_p" ] && [ -n "$_s" ] && starttime "$_p" && [ "$ST" = "$_s" ]
 }
-recpid() { printf '%s %s %s\n' "$2" "$(starttime "$2")" "$(date +%s)" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
+recpid() { starttime "$2"; printf '%s %s %s\n' "$2" "$ST" "$(date +%s)" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
 recexit() { printf '%s %s\n' "$2" "$(date +%s)" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
 """
 
