@@ -42,8 +42,8 @@ def describe(inv: Inventory) -> str:
         out.append(f"  dns: zone={inv.dns.zone} nameservers: {ns}; resolvers: {rs}")
         if inv.dns.update is not None:
             u = inv.dns.update
-            out.append(f"  dns update: {u.server}:{u.port} key {u.key_name} ({u.algorithm}, "
-                       f"secret from ${u.key_secret_env})")
+            where = f"key file {u.key_file}" if u.key_file else f"secret from ${u.key_secret_env}"
+            out.append(f"  dns update: {u.server}:{u.port} key {u.key_name} ({u.algorithm}, {where})")
     if inv.storage.source:
         st = inv.storage
         out.append(f"  storage: from {st.source}:{st.source_root} args={' '.join(st.rsync_args)}"
