@@ -59,3 +59,14 @@ def test_restore_corrupt_tables_restores_only_the_corrupt_ones(dblab: Lab, tmp_p
     assert [t for t in tables if "__corrupt_" in t] == [t for t in tables if t.startswith("tag__corrupt_")]
     assert len([t for t in tables if "__corrupt_" in t]) == 1
     assert sql(dblab, "CHECK TABLE initech.tag").split()[-1] == "OK"
+
+
+def test_recheck_looks_again_without_asking(dblab: Lab, tmp_path: Path) -> None:
+    inv = make_inventory(dblab, tmp_path)
+    p = cli(inv, "action", "recheck", "globex")  # no --yes: a re-check does not ask
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "globex: " in p.stdout and "tables checked" in p.stdout
+    assert "globex.example.test: " in p.stdout and "% of servers answer" in p.stdout
+    p = cli(inv, "action", "recheck", "standby1")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "standby1: up" in p.stdout
