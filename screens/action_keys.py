@@ -153,6 +153,21 @@ class ActionKeys:
         app.notify(f"{run.action} {run.target}: {run.state}: {run.message}", title="action",
                    severity="information" if run.ok else "error", markup=False, timeout=10)
 
+    _quit_pressed_once = False
+
+    def quit_held_by_running_actions(self) -> bool:
+        """Quitting interrupts running actions: the first q says so, a second one within 5 s quits."""
+        running = [r for r in self._action_service.runs if not r.finished] if self._action_service else []
+        if not running or self._quit_pressed_once:
+            return False
+        self._quit_pressed_once = True
+        app = self._app()
+        app.set_timer(5.0, lambda: setattr(self, "_quit_pressed_once", False))
+        app.notify(f"{len(running)} action(s) still running ({', '.join(f'{r.action} {r.target}' for r in running)}): "
+                   "quitting interrupts them (recorded as interrupted). Press q again to quit anyway.",
+                   title="actions running", severity="warning", timeout=5, markup=False)
+        return True
+
     def action_show_actions(self) -> None:
         app = self._app()
         if isinstance(app.screen, ActionProgressScreen):

@@ -165,6 +165,8 @@ class CockpitApp(ActionKeys, App[int]):
             self.push_screen(HostDetailScreen(state))
 
     async def action_quit(self) -> None:
+        if self.quit_held_by_running_actions():
+            return
         await self._shut_down_engine()
         self.exit(0)
 
