@@ -216,3 +216,21 @@ async def test_an_action_key_remapped_in_the_inventory_opens_its_confirm_screen(
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmActionScreen)
         assert app.actions.runs == []  # cancelled: nothing ran
+
+
+async def test_quitting_while_an_action_runs_needs_a_second_q(make_inventory, closed_port) -> None:
+    app = CockpitApp(Engine(make_inventory({"web1": closed_port})), poll=False)
+    notes: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.pause()
+        running = a_plan(make_inventory, closed_port)
+        from cockpit.actions.model import ActionRun, RunState
+
+        app.actions.runs.append(ActionRun(running, state=RunState.RUNNING))
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and any("still running (failover-host web2)" in n for n in notes)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
