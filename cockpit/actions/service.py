@@ -262,9 +262,3 @@ class ActionService:
         self._changed(run)
         return run
 
-
-def refusal(e: Exception) -> str:
-    """A one-line message for anything prepare/execute raise on purpose."""
-    if isinstance(e, (ActionError, TargetError)):
-        return str(e)
-    return printable(str(e))
