@@ -73,11 +73,11 @@ def classify(response: dns.message.Message, *, server: Server, qname: str, qtype
 
 
 def classify_error(error: BaseException, *, server: Server, qtype: str, queried_at: datetime,
-                   timeout: float) -> Answer:
+                   timeout: float, tries: int = 1) -> Answer:
     """A query that raised: a timeout is its own state; anything else is a per-query error."""
     if isinstance(error, dns.exception.Timeout | asyncio.TimeoutError | TimeoutError):
         return Answer(server=server, qtype=qtype, state=AnswerState.TIMEOUT, queried_at=queried_at,
-                      error=f"no answer within {timeout:g} s")
+                      error=f"no answer within {timeout:g} s" + (f" ({tries} tries)" if tries > 1 else ""))
     if isinstance(error, dns.query.BadResponse):
         what = "an answer that does not match the query (wrong id or question)"
     elif isinstance(error, dns.message.Truncated):

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Collection
 
 import dns.asyncquery
+import dns.exception
 import dns.flags
 import dns.message
 import dns.rdatatype
@@ -17,6 +18,7 @@ from cockpit.dns.classify import classify, classify_error
 from cockpit.dns.model import Answer, Server, ServerKind
 
 EDNS_PAYLOAD = 1232  # the DNS flag day 2020 size: no fragmentation
+TRIES = 2  # a lost UDP packet is not a dead server: one more try before "timeout" (dig tries 3 times)
 
 
 def make_query(qname: str, qtype: str, *, recursion: bool) -> dns.message.QueryMessage:
@@ -36,13 +38,19 @@ async def ask(server: Server, qname: str, qtype: str, *, expected: Collection[st
               limit: asyncio.Semaphore) -> Answer:
     q = make_query(qname, qtype, recursion=server.kind is ServerKind.RESOLVER)
     async with limit:
-        at = clock.now()
-        try:
-            response, tcp = await exchange(q, server, timeout)
-        except asyncio.CancelledError:
-            raise
-        except Exception as e:  # every failure is this query's answer, never the sweep's
-            return classify_error(e, server=server, qtype=qtype, queried_at=at, timeout=timeout)
+        for attempt in range(1, TRIES + 1):
+            at = clock.now()
+            try:
+                response, tcp = await exchange(q, server, timeout)
+                break
+            except asyncio.CancelledError:
+                raise
+            except (dns.exception.Timeout, TimeoutError) as e:
+                if attempt == TRIES:
+                    return classify_error(e, server=server, qtype=qtype, queried_at=at, timeout=timeout,
+                                          tries=TRIES)
+            except Exception as e:  # every failure is this query's answer, never the sweep's
+                return classify_error(e, server=server, qtype=qtype, queried_at=at, timeout=timeout)
     try:
         return classify(response, server=server, qname=qname, qtype=qtype, expected=expected, queried_at=at,
                         tcp=tcp)

@@ -112,6 +112,23 @@ async def test_wrong_id_is_an_error() -> None:
     assert state is AnswerState.ERROR and "wrong id" in (a.error or "")  # type: ignore[attr-defined]
 
 
-async def test_a_silent_server_is_a_timeout() -> None:
-    state, _ = await _ask(lambda q: None, timeout=0.3)
-    assert state is AnswerState.TIMEOUT
+async def test_a_silent_server_is_a_timeout_after_a_second_try() -> None:
+    seen: list[int] = []
+
+    def silent(q: dns.message.Message) -> None:
+        seen.append(q.id)
+
+    state, a = await _ask(silent, timeout=0.3)
+    assert state is AnswerState.TIMEOUT and "2 tries" in (a.error or "")  # type: ignore[attr-defined]
+    assert len(seen) == 2  # one lost packet is not a dead server
+
+
+async def test_a_server_that_answers_the_second_try_is_not_a_timeout() -> None:
+    seen: list[int] = []
+
+    def drops_the_first(q: dns.message.Message) -> bytes | None:
+        seen.append(q.id)
+        return None if len(seen) == 1 else good(q)
+
+    state, _ = await _ask(drops_the_first, timeout=0.3)
+    assert state is AnswerState.MATCH and len(seen) == 2
