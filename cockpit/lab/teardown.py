@@ -17,7 +17,8 @@ from cockpit.lab.state import STATE_FILE, ProcRef, StateStore
 
 # what `up` creates directly in the lab dir (nothing else there is touched)
 LAB_FILES = ("hosts", "client", "peer", "inventory.toml", "klogd.log", "klogd.ready", STATE_FILE,
-             "mariadb")  # mariadb: the lab's datadir template (cockpit.lab.services.mariadb_conf)
+             "mariadb",  # mariadb: the lab's datadir template (cockpit.lab.services.mariadb_conf)
+             "dns")  # dns: the lab's TSIG key (cockpit.lab.services.dns_bind)
 
 
 def _lab_cgroup(path: str, lab_id: str) -> Path | None:
