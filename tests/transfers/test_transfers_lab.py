@@ -151,3 +151,26 @@ async def test_verify_now_finds_a_damaged_file_by_name(lab: Lab, site: str) -> N
         assert bad.severity is Severity.CRITICAL
     finally:
         await e.close()
+
+
+async def test_an_unreachable_destination_keeps_the_last_state_marked_unknown(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=3000)
+    try:
+        await e.transfers.start(site)
+        running = await until(e, site, lambda s: s.state is TransferState.RUNNING, what="running")
+        lab.fault(DEST, "link-down")
+        gone = await until(e, site, lambda s: s.error is not None, what="marked unreachable")
+        assert gone.state is TransferState.RUNNING and gone.run == running.run  # as last seen, not invented
+        assert gone.error is not None and gone.error.startswith(f"{DEST}: ")
+        assert gone.severity is Severity.UNKNOWN
+        entry = next(t for t in status_document(e)["transfers"] if t["site"] == site)
+        assert entry["error"] == gone.error and entry["severity"] == "unknown"
+        lab.heal(DEST, "link-down")
+        e.pool.retry_now()
+        back = await until(e, site, lambda s: s.error is None, what="read again")
+        assert back.run == running.run
+    finally:
+        lab.heal()
+        e.pool.retry_now()
+        await e.transfers.cancel(site)
+        await e.close()
