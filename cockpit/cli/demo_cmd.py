@@ -1,4 +1,5 @@
-"""``cockpit demo``: build the demo lab (real servers, real faults) and open the cockpit on it."""
+"""``cockpit demo``: build the demo lab (real servers), play the outage on it
+(real faults, on a timeline) and open the cockpit on it."""
 
 from __future__ import annotations
 
@@ -11,16 +12,26 @@ EXIT_LAB_ERROR = 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from cockpit.demo.fleet import DEFAULT_SITES, DEFAULT_TTL
     from cockpit.demo.scenario import DEFAULT_DIR
 
-    p = sub.add_parser("demo", help="build a lab fleet in the state of an outage and open the cockpit on it (root)",
+    p = sub.add_parser("demo", help="build a lab fleet, replay the outage on it and open the cockpit (root)",
                        description="Builds a fleet of real servers on this machine (network and mount namespaces, "
-                                   "sshd), injects real faults (a degraded RAID with a read-only data mount, a hung "
-                                   "sshd) and opens the cockpit on it. The lab is removed when the cockpit exits "
-                                   "unless --keep is given.")
+                                   "sshd, MariaDB, rsync, BIND): web1 and web2 with N sites each, an empty standby1, "
+                                   "backup1 with last Sunday's dumps and /storage copies, DNS with small TTLs. Then "
+                                   "the outage plays on a timeline: web1's RAID writes garbage into tables, SSH to "
+                                   "web1 hangs, a remote reboot brings it back read-only. The lab is removed when "
+                                   "the cockpit exits unless --keep is given.")
     p.add_argument("--dir", help=f"lab directory (default: $COCKPIT_DEMO_DIR or {DEFAULT_DIR})")
     p.add_argument("--keep", action="store_true", help="leave the lab running after the cockpit exits")
-    p.add_argument("--no-ui", action="store_true", help="build the lab and print its inventory path; no dashboard")
+    p.add_argument("--no-ui", action="store_true",
+                   help="build the lab, play the whole outage at once and print the inventory path; no dashboard")
+    p.add_argument("--sites", type=int, default=DEFAULT_SITES, help=f"sites per web host (default {DEFAULT_SITES})")
+    p.add_argument("--ttl", type=int, default=DEFAULT_TTL, help=f"DNS TTL in seconds (default {DEFAULT_TTL})")
+    p.add_argument("--pace", type=float, default=20.0,
+                   help="seconds between the outage's phases, and before the first (default 20)")
+    p.add_argument("--auto", action="store_true",
+                   help="the cockpit plays the engineer too: it presses the real keys at a watchable pace")
     p.set_defaults(handler=run)
 
 
@@ -29,25 +40,47 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
 
     from cockpit.cli.common import load_or_exit
     from cockpit.demo import scenario
+    from cockpit.demo.story import Story
     from cockpit.lab import Lab, LabError
+    from cockpit.timeline import Timeline
 
     if ui is None and not args.no_ui:
         print("cockpit demo: the dashboard needs the UI package (run the `cockpit` command)", file=sys.stderr)
         return EXIT_USAGE
+    if args.sites < 3:
+        print("cockpit demo: --sites must be at least 3", file=sys.stderr)
+        return EXIT_USAGE
     lab = Lab(Path(args.dir) if args.dir else scenario.demo_dir())
+
+    def echo(msg: str) -> None:
+        print(f"demo: {msg}", file=sys.stderr)
+
     try:
-        inventory_path = scenario.build(lab, echo=lambda msg: print(f"demo: {msg}", file=sys.stderr))
+        inventory_path = scenario.build(lab, echo=echo, sites=args.sites, ttl=args.ttl)
     except LabError as e:
         print(f"cockpit demo: {e}", file=sys.stderr)
         return EXIT_LAB_ERROR
+    args.inventory = str(inventory_path)
+    inventory = load_or_exit(args)
+    story = Story(Timeline.for_inventory(inventory))
     if args.no_ui:
+        try:
+            scenario.break_now(lab, echo, story, args.sites)
+        except LabError as e:
+            print(f"cockpit demo: {e}", file=sys.stderr)
+            return EXIT_LAB_ERROR
         print(inventory_path)
         return 0
     assert ui is not None
-    args.inventory = str(inventory_path)
+    director = scenario.Director(lab, story, sites=args.sites, pace=args.pace, lag=max(2.0 * args.ttl, 10.0),
+                                 echo=lambda msg: None)
+    director.start()
+    args.demo_sites = args.sites
     try:
-        return ui.run_dashboard(args, load_or_exit(args))
+        return ui.run_dashboard(args, inventory)
     finally:
+        director.stop()
+        director.join(timeout=30)
         if args.keep:
             print(f"demo: the lab is still running; remove it with: cockpit lab down --dir {lab.dir}",
                   file=sys.stderr)

@@ -1,59 +1,122 @@
-"""The demo scenario: which lab fleet, and which real faults it carries.
+"""The demo scenario, reproducible: build the fleet (:mod:`cockpit.demo.fleet`),
+give its sites days of work after the backup (:mod:`cockpit.demo.activity`),
+then play the outage (:mod:`cockpit.demo.outage`), each phase posted to the
+incident timeline (source ``scenario``) so the audience can follow.
 
-This is the foundation's scene: ``web1`` has had its RAID fail under it (a
-degraded md array, ext4 errors in the kernel log, its data mount remounted
-read-only by the kernel, and its root back read-only as after a remote
-reboot), ``web3`` no longer answers SSH (sshd stopped), and ``web2`` and
-``standby1`` are healthy, so the cockpit is seen not to cry wolf.
+``build`` only builds; ``Director`` plays the phases (at a watchable pace, or
+at once with ``pace=0``) and, after web1's sites have failed over, lets the
+lagging secondary's daily refresh come round (compressed to ``lag`` seconds).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from cockpit.lab import FleetSpec, HostSpec, Lab
+from cockpit.demo import activity, fleet, outage
+from cockpit.demo.story import Story
+from cockpit.lab import Lab, LabError
+from cockpit.lab.services import mariadb_conf
+from cockpit.lab.services.mariadb import run_sql
 
 DEFAULT_DIR = Path("/tmp/cockpit-demo")  # noqa: S108 (root-owned lab dir, created 0700 by the lab)
-
-
-@dataclass(frozen=True)
-class Fault:
-    host: str
-    kind: str
-    args: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        return " ".join((self.host, self.kind, *self.args))
-
-
-FAULTS: tuple[Fault, ...] = (
-    Fault("web1", "degrade-raid"),
-    Fault("web1", "kernel-errors"),
-    Fault("web1", "fs-error", ("/srv",)),
-    Fault("web1", "ro-mount", ("/",)),
-    Fault("web3", "hang-ssh"),
-)
-
-
-def fleet_spec() -> FleetSpec:
-    return FleetSpec((
-        HostSpec("web1"),
-        HostSpec("web2"),
-        HostSpec("web3"),
-        HostSpec("standby1", role="standby"),
-    ))
+Echo = Callable[[str], None]
 
 
 def demo_dir() -> Path:
     return Path(os.environ.get("COCKPIT_DEMO_DIR") or DEFAULT_DIR)
 
 
-def build(lab: Lab, echo: Callable[[str], None]) -> Path:
-    """Build the demo lab from scratch and break it; returns its inventory path."""
-    lab.up(fleet_spec(), echo=echo)
-    for fault in FAULTS:
-        echo(f"fault: {lab.fault(fault.host, fault.kind, *fault.args)}")
+def build(lab: Lab, echo: Echo, *, sites: int = fleet.DEFAULT_SITES, ttl: int = fleet.DEFAULT_TTL) -> Path:
+    """Build the demo lab from scratch, before the outage; returns its inventory path."""
+    lab.up(fleet.fleet_spec(sites, ttl=ttl), echo=echo)
+    copy_backups(lab, sites)
+    echo(f"backups: {len(fleet.all_sites(sites))} per-site dumps on {fleet.BACKUP} (last Sunday's)")
+    for host in fleet.WEB_HOSTS:
+        for site in fleet.site_names(host, sites):
+            run_sql(lab.handle(host), activity.activity_sql(site))
+    echo(f"activity: {activity.DAYS} days of tickets, messages and mail on every site since the backup")
     return lab.inventory_path
+
+
+def copy_backups(lab: Lab, sites: int) -> None:
+    """The web hosts' dumps (taken at lab up, before any activity) onto backup1."""
+    dest = lab.handle(fleet.BACKUP).path(mariadb_conf.BACKUP_DIR)
+    dest.mkdir(parents=True, exist_ok=True)
+    for host in fleet.WEB_HOSTS:
+        src = lab.handle(host).path(mariadb_conf.BACKUP_DIR)
+        for site in fleet.site_names(host, sites):
+            (dest / f"{site}.sql").write_bytes((src / f"{site}.sql").read_bytes())
+
+
+def break_now(lab: Lab, echo: Echo, story: Story | None, sites: int) -> None:
+    """Every phase at once (``--no-ui``, tests)."""
+    for phase in outage.phases(sites):
+        play(lab, phase, echo, story)
+
+
+def play(lab: Lab, phase: outage.Phase, echo: Echo, story: Story | None) -> None:
+    if story is not None:
+        story.phase(phase)
+    for f in phase.faults:
+        if f.heal:
+            lab.heal(f.host, f.kind)
+            echo(f"healed: {f.host} {f.kind}")
+        else:
+            echo(f"fault: {lab.fault(f.host, f.kind, *f.args)}")
+
+
+class Director(threading.Thread):
+    """Plays the outage in the background while the cockpit runs."""
+
+    def __init__(self, lab: Lab, story: Story | None, *, sites: int, pace: float, lag: float, echo: Echo,
+                 first_delay: float | None = None) -> None:
+        super().__init__(name="demo-director", daemon=True)
+        self.lab, self.story, self.sites, self.pace, self.lag, self.echo = lab, story, sites, pace, lag, echo
+        self.first_delay = pace if first_delay is None else first_delay
+        self.stopping = threading.Event()
+        self.error: str | None = None
+        self.outage_done = threading.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        try:
+            delay = self.first_delay
+            for phase in outage.phases(self.sites):
+                if self.stopping.wait(delay):
+                    return
+                play(self.lab, phase, self.echo, self.story)
+                delay = self.pace
+            self.outage_done.set()
+            self._lagging_catch_up()
+        except LabError as e:
+            self.error = str(e)
+            self.echo(f"scenario stopped: {e}")
+
+    def _lagging_catch_up(self) -> None:
+        from cockpit.demo import dns_watch
+
+        while not self.stopping.wait(1.0):
+            if dns_watch.primary_points_all_to(self.lab, outage.HOST, self.sites, fleet.STANDBY):
+                break
+        if self.stopping.wait(self.lag):
+            return
+        dns_watch.lagging_refresh(self.lab)
+        if self.story is not None:
+            self.story.note("lagging-refresh", "ns3", "the lagging secondary ns3's daily zone refresh comes round "
+                                                       f"(compressed to {self.lag:g} s in the lab)")
+        self.echo("ns3 refreshed its zone")
+
+
+def wait_for(cond: Callable[[], bool], timeout: float, step: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()

@@ -66,6 +66,8 @@ class MariaDB(Service):
     extra_tables: int = 0  # more small tables per site (the benchmark's 20 per site)
     rows_scale: float = 1.0
     listen_on_lab_address: bool = False  # also on the host's lab address (for via = "direct")
+    empty_standby: bool = False  # standby_for databases are NOT created (a standby "mirroring nothing yet")
+    backup_host: str = ""  # the host the inventory names as the sites' backup_host (default: this one)
 
     def __post_init__(self) -> None:  # lists from the JSON state file become tuples
         for f in ("sites", "standby_for", "odd_table_in"):
@@ -73,7 +75,8 @@ class MariaDB(Service):
 
     @property
     def databases(self) -> tuple[str, ...]:
-        return (*self.sites, *[d for d in self.standby_for if d not in self.sites])
+        standby = () if self.empty_standby else self.standby_for
+        return (*self.sites, *[d for d in standby if d not in self.sites])
 
     def prepare(self, lab: LabContext, host: HostHandle) -> None:
         bind = "127.0.0.1" + (f",{host.address}" if self.listen_on_lab_address else "")
@@ -149,12 +152,14 @@ class MariaDB(Service):
         """Every lab site (the same list whichever host's service is asked: the writer merges them)."""
         served: dict[str, str] = {}
         standby: dict[str, str] = {}
+        backup_host: dict[str, str] = {}
         for h in lab.state.hosts.values():
             for s in h.services:
                 if s["name"] == self.name:
                     params = s.get("params") or {}
                     for db in params.get("sites", ()):
                         served.setdefault(db, h.name)
+                        backup_host.setdefault(db, params.get("backup_host") or h.name)
                     for db in params.get("standby_for", ()):
                         standby.setdefault(db, h.name)
         sites = []
@@ -162,7 +167,7 @@ class MariaDB(Service):
             entry: dict[str, Any] = {"name": db, "hostname": f"{db}.example.test", "host": host}
             if db in standby and standby[db] != host:
                 entry["standby"] = standby[db]
-            entry |= {"database": db, "backup": f"{conf.BACKUP_DIR}/{db}.sql", "backup_host": host}
+            entry |= {"database": db, "backup": f"{conf.BACKUP_DIR}/{db}.sql", "backup_host": backup_host[db]}
             entry["storage"] = f"/storage/{db}"  # imported from the lab's backup host (issue 5)
             sites.append(entry)
         return {"mysql": {"user": conf.USER, "option_file": str(conf.client_cnf_path(lab.dir))},
