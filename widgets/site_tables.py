@@ -70,7 +70,7 @@ def messages_text(t: TableState | None, now: datetime) -> Text:
     if t is None:
         return Text("", end="")
     out = Text(end="")
-    out.append(t.info.name, style="bold")
+    out.append_text(host_text(t.info.name, style="bold"))  # a table's name comes from the server
     c = t.check
     if c is None:
         out.append(": not checked yet", style="dim")
