@@ -8,6 +8,7 @@ markup).
 
 from __future__ import annotations
 
+import json
 import re
 
 # C0 controls except tab/newline, DEL, C1 controls, and lone escape sequences.
@@ -32,3 +33,13 @@ def printable(text: str, limit: int = MAX_FIELD) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
     return text
+
+
+def load_json(data: bytes | str) -> object | None:
+    """JSON a host wrote, or None when it is not JSON. Never raises: besides
+    ValueError, nesting deeper than the parser's recursion raises RecursionError."""
+    try:
+        value: object = json.loads(data)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return value

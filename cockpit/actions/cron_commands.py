@@ -19,7 +19,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from cockpit.untrusted import decode, printable
+from cockpit.untrusted import decode, load_json, printable
 
 RECORD = "/run/cockpit/cron-stopped.json"
 TIMER_RE = re.compile(r"^[A-Za-z0-9@_.:\\-]{1,200}\.timer$")
@@ -77,11 +77,7 @@ def parse_detect(out: bytes) -> Running:
 
 
 def parse_record(text: str) -> dict[str, Any] | None:
-    try:
-        rec = json.loads(text)
-    except ValueError:
-        return None
-    return parse_record_obj(rec)
+    return parse_record_obj(load_json(text))
 
 
 def parse_record_obj(rec: object) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from cockpit.actions import lock_script
 from cockpit.actions.model import ActionError
 from cockpit.transport.errors import HostDown
 from cockpit.transport.ssh import SshPool
-from cockpit.untrusted import decode, printable
+from cockpit.untrusted import decode, load_json, printable
 
 ANSWER_TIMEOUT = 15.0
 
@@ -58,10 +58,7 @@ class LockOwner:
     def parse(cls, raw: str) -> LockOwner | None:
         """The owner line of a lock (host text: untrusted, never raises)."""
         raw = raw.strip()
-        try:
-            d = json.loads(raw)
-        except ValueError:
-            return None
+        d = load_json(raw)
         if not isinstance(d, dict):
             return None
 

@@ -8,7 +8,6 @@ without an exit status (the host rebooted, or someone killed the job).
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from cockpit.transfers import exitcodes, progress, verify
 from cockpit.transfers.dump import RawImport
 from cockpit.transfers.model import ImportStatus, TransferState
-from cockpit.untrusted import decode, printable
+from cockpit.untrusted import decode, load_json, printable
 
 ERROR_LINES = 6
 
@@ -54,10 +53,7 @@ def _iso(value: Any) -> datetime | None:
 
 
 def meta_of(raw: RawImport) -> dict[str, Any]:
-    try:
-        data = json.loads(raw.files.get("meta.json", b"") or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
+    data = load_json(raw.files.get("meta.json", b"") or b"{}")
     return data if isinstance(data, dict) else {}
 
 
