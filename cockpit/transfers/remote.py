@@ -110,7 +110,7 @@ def start_command(plan: ImportPlan, mode: str) -> str:
     d = q(plan.state_dir)
     return f"""umask 077
 {PRELUDE}
-mkdir -p {d} 2>/dev/null && cd {d} || {{ echo "@@start:error cannot create {plan.state_dir}"; exit 0; }}
+mkdir -p {d} 2>/dev/null && cd {d} || {{ echo "@@start:error cannot create "{d}; exit 0; }}
 exec 9>>lock
 flock -w 10 9 || {{ echo "@@start:error another cockpit holds the lock"; exit 0; }}
 if alive job.pid; then echo "@@start:running $(cut -d' ' -f1 job.pid)"; exit 0; fi
