@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Protocol
 
+from cockpit import secret_files
 from cockpit.inventory import Inventory, InventoryError, load_inventory
 
 EXIT_USAGE = 2
@@ -44,9 +45,12 @@ def inventory_path(args: argparse.Namespace) -> Path:
 
 def load_or_exit(args: argparse.Namespace) -> Inventory:
     try:
-        return load_inventory(inventory_path(args), getattr(args, "ansible_inventory", None))
+        inventory = load_inventory(inventory_path(args), getattr(args, "ansible_inventory", None))
     except InventoryError as e:
         fail(str(e), EXIT_USAGE)
+    for warning in secret_files.warnings(inventory):  # secret files other users can read
+        print(f"cockpit: {warning}", file=sys.stderr)
+    return inventory
 
 
 def fail(message: str, code: int) -> NoReturn:
