@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from cockpit import keymap
+from cockpit import keymap, secret_files
 from cockpit.engine.hoststate import HostState
 from cockpit.untrusted import printable
 from screens.action_keys import ActionKeys, action_bindings
@@ -84,6 +84,8 @@ class CockpitApp(ActionKeys, App[int]):
     def on_mount(self) -> None:
         self.set_keymap(dict(self.engine.inventory.keys))
         self.report_incomplete_actions()
+        for warning in secret_files.warnings(self.engine.inventory):  # secret files other users can read
+            self.notify(warning, title="cockpit", severity="warning", timeout=30, markup=False)
 
     def on_dashboard_screen_ready(self) -> None:
         self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))
