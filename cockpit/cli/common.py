@@ -23,7 +23,18 @@ class UiRunner(Protocol):
     def serve(self, args: argparse.Namespace) -> int: ...
 
 
-def add_inventory_options(p: argparse.ArgumentParser) -> None:
+def add_inventory_options(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The options accepted before and after the command. On a subcommand their defaults are
+    SUPPRESS: argparse lets a subparser's default overwrite what was given before the command
+    (``cockpit --inventory F status`` read $COCKPIT_INVENTORY or ./inventory.toml, not F)."""
+    mark = len(p._actions)
+    _inventory_options(p)
+    if not top:
+        for action in p._actions[mark:]:
+            action.default = argparse.SUPPRESS
+
+
+def _inventory_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--inventory", "-i", metavar="FILE",
                    help="inventory TOML file (default: $COCKPIT_INVENTORY, then ./inventory.toml)")
     p.add_argument("--ansible-inventory", metavar="FILE",

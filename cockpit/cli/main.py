@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Terminal incident cockpit for hosting fleets. Without a command, opens the dashboard.",
     )
     p.add_argument("--version", action="version", version=f"cockpit {__version__}")
-    add_inventory_options(p)
+    add_inventory_options(p, top=True)
     p.add_argument("--read-only", action="store_true",
                    help="no action can run: the engine refuses every one")
     p.add_argument("--dry-run", action="store_true",
