@@ -8,6 +8,7 @@ state. The inventory may set ``state_dir`` and ``audit_file``. Directories are
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -37,7 +38,19 @@ def audit_path(inv: Inventory) -> Path:
 
 
 def ensure_private_dir(d: Path) -> None:
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """``d`` and every directory made on the way to it are 0700 (``mkdir(parents=True)``
+    makes the parents with the umask's mode: $XDG_STATE_HOME/cockpit was 0755).
+    Directories that exist already keep their mode."""
+    missing: list[Path] = []
+    p = d
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another cockpit
+            p.mkdir(mode=0o700)
+    if not d.is_dir():
+        raise NotADirectoryError(f"{d} is not a directory")
 
 
 def open_private(path: Path, flags: int) -> int:
