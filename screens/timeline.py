@@ -41,7 +41,7 @@ class TimelineScreen(AppChecksActions, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._feed.start(self, lambda: REFRESH_SECONDS)
+        self._feed.start(self, REFRESH_SECONDS)
 
     def show(self, events: Sequence[Event]) -> None:
         self.loads += 1

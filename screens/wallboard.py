@@ -68,7 +68,7 @@ class WallboardScreen(DashboardScreen):
         self.set_interval(CYCLE_SECONDS, self.cycle, name="wallboard cycle")
         self.set_interval(RECOMPUTE_SECONDS, self.refresh_problems, name="wallboard problems")
         self.refresh_problems()
-        self.feed.start(self, lambda: RECOMPUTE_SECONDS)
+        self.feed.start(self, RECOMPUTE_SECONDS)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(fits_big(event.size), "-big")

@@ -154,3 +154,16 @@ async def feed_loaded(pilot, app: CockpitApp) -> None:
         await pilot.pause(0.02)
     assert screen.feed.loads, "the wallboard never read the timeline"
     await pilot.pause()
+
+
+async def test_no_worker_is_left_running_between_reads(make_inventory, closed_port) -> None:
+    # Tests (and quitting) wait for the app's workers: the timeline feed must not hold one forever.
+    import asyncio
+
+    app = wallboard(make_inventory, closed_port)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await feed_loaded(pilot, app)
+        await pilot.press("t")
+        await pilot.pause()
+        await asyncio.wait_for(app.workers.wait_for_complete(), 60)
+        assert not [w for w in app.workers if not w.is_finished and w.group == "timeline-feed"]
