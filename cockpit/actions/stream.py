@@ -77,8 +77,12 @@ async def pipe(pool: SshPool, source: End, dest: End, *, timeout: float) -> Pipe
     total = 0
     try:
         async with asyncio.timeout(timeout):
-            src.stdin.write(src_stdin)
-            src.stdin.write_eof()
+            try:
+                if src_stdin:
+                    src.stdin.write(src_stdin)
+                src.stdin.write_eof()
+            except (OSError, asyncssh.Error):
+                pass  # a quick source (a backup section) may be done and its channel closed already
             dst.stdin.write(dst_prefix)
             src_err = asyncio.ensure_future(_read_err(src.stderr))
             dst_err = asyncio.ensure_future(_read_err(dst.stderr))
