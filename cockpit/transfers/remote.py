@@ -46,9 +46,14 @@ starttime() {
 }
 alive() {
   [ -r "$1" ] || return 1
+  case "$_big" in *" $1 "*) return 1 ;; esac  # read would crawl through a huge (corrupt) file byte by byte
   _p=""; _s=""
   read -r _p _s _rest < "$1" || [ -n "$_p" ] || return 1
   [ -n "$_p" ] && [ -n "$_s" ] && starttime "$_p" && [ "$ST" = "$_s" ]
+}
+bigpids() {  # pid files over 1 KiB under . (depth $1): not read, a real one is a single short line
+  _big=" $(find . -mindepth "$1" -maxdepth "$1" -type f \( -name pid -o -name job.pid -o -name verify.pid \) \
+    -size +1k -printf '%P ' 2>/dev/null)"
 }
 recpid() { starttime "$2"; printf '%s %s %s\n' "$2" "$ST" "$(date +%s)" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
 recexit() { printf '%s %s\n' "$2" "$(date +%s)" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
@@ -113,6 +118,7 @@ def start_command(plan: ImportPlan, mode: str) -> str:
 mkdir -p {d} 2>/dev/null && cd {d} || {{ echo "@@start:error cannot create "{d}; exit 0; }}
 exec 9>>lock
 flock -w 10 9 || {{ echo "@@start:error another cockpit holds the lock"; exit 0; }}
+bigpids 1
 if alive job.pid; then echo "@@start:running $(cut -d' ' -f1 job.pid)"; exit 0; fi
 IFS= read -r meta
 if [ -n "$meta" ]; then printf '%s\\n' "$meta" > meta.json.tmp && mv -f meta.json.tmp meta.json; fi
@@ -133,6 +139,7 @@ def cancel_command(plan: ImportPlan, who: str) -> str:
 cd {d} 2>/dev/null || {{ echo "@@cancel:none"; exit 0; }}
 exec 9>>lock
 flock -w 10 9 || {{ echo "@@cancel:error another cockpit holds the lock"; exit 0; }}
+bigpids 1
 sent=0
 for f in pid verify.pid; do
   if alive "$f"; then
@@ -153,6 +160,7 @@ def status_command(state_root: str, nonce: str, sites: Sequence[str] | None = No
     return f"""{PRELUDE}
 cd {q(state_root)} 2>/dev/null || {{ echo '{m}none'; exit 0; }}
 echo "{m}now $(date +%s)"
+bigpids 2
 for d in {pattern}; do
   [ -d "$d" ] || continue
   d=${{d%/}}
