@@ -25,7 +25,13 @@ class TextualUI:
         app = CockpitApp(engine, wallboard=wallboard)
         if getattr(args, "dry_run", False):
             engine.gate.enable_dry_run()  # actions show their plans, nothing is executed
-        app.run()
+        drill = getattr(args, "demo_drill", None)  # cockpit demo --auto: the runbook pressed through this UI
+        if drill is not None:
+            from screens.demo_autopilot import autopilot
+
+            app.run(auto_pilot=autopilot(drill))
+        else:
+            app.run()
         return app.return_code or 0
 
     def serve(self, args: argparse.Namespace) -> int:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from cockpit.cli.common import EXIT_USAGE, UiRunner
+
+if TYPE_CHECKING:
+    from cockpit.demo.scenario import Director
+    from cockpit.lab import Lab
 
 EXIT_LAB_ERROR = 1
 
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
     director = scenario.Director(lab, story, sites=args.sites, pace=args.pace, lag=max(2.0 * args.ttl, 10.0),
                                  echo=lambda msg: None)
     director.start()
-    args.demo_sites = args.sites
+    args.demo_drill = drill_spec(lab, director, args.sites, pause=0.6) | {"auto": args.auto}
     try:
         return ui.run_dashboard(args, inventory)
     finally:
@@ -89,3 +94,13 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
                 lab.down(echo=lambda msg: None)
             except LabError as e:
                 print(f"cockpit demo: removing the lab: {e}", file=sys.stderr)
+
+
+def drill_spec(lab: Lab, director: Director, sites: int, *, pause: float) -> dict[str, Any]:
+    """What ``--auto`` needs (screens.demo_autopilot.Drill's fields): the runbook's targets, and the lab's
+    own truth for when the outage is over and when every DNS server answers the standby's address."""
+    from cockpit.demo import dns_watch, fleet, outage
+
+    return {"host": outage.HOST, "sites": fleet.site_names(outage.HOST, sites), "pause": pause,
+            "outage_over": director.outage_done.is_set,
+            "dns_settled": lambda: not dns_watch.wrong_answers(lab, outage.HOST, sites, fleet.STANDBY)}

@@ -1,0 +1,225 @@
+"""``cockpit demo --auto``: the engineer's part of the outage, played by
+pressing the real keys through the real UI (a Textual Pilot), at a watchable
+pace (``pause`` seconds between keys; 0 in the end-to-end test).
+
+The runbook, in order: stop cron on web1 (disks pane, ``c``); move-database
+for each web1 site to the standby (tables pane, ``D``); fail over web1's
+sites (disks pane, ``F``); start each site's /storage import (tables pane,
+``i``); watch the DNS pane until ``dns_settled`` says every server agrees.
+
+The pilot reads the screen as an engineer would (which row the cursor is on,
+which target the confirm screen names, whether the action finished); it types
+the target's name where the confirm screen asks for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.pilot import Pilot
+
+from cockpit.actions.model import ActionRun
+from screens.action_progress import ActionProgressScreen
+from screens.confirm_action import ConfirmActionScreen
+
+KEY = {"disks": "1", "sites": "2", "transfers": "3", "dns": "4"}
+
+
+class AutopilotError(Exception):
+    pass
+
+
+@dataclass
+class Drill:
+    """What to do, and how the pilot tells the lab is ready or done (callables, so the
+    demo can pass the lab's own truth and the test the same)."""
+
+    host: str
+    sites: Sequence[str]
+    outage_over: Callable[[], bool] = lambda: True
+    dns_settled: Callable[[], bool] = lambda: True
+    pause: float = 0.4
+    timeout: float = 600.0
+    log: Callable[[str], None] = lambda msg: None
+    marks: dict[str, float] = field(default_factory=dict)  # step -> monotonic time reached (for the drill bench)
+
+
+async def fly(pilot: Pilot[int], drill: Drill) -> None:
+    """Play the runbook; raises AutopilotError when the UI does not get there."""
+    app = pilot.app
+    await _until(pilot, drill, drill.outage_over, "the outage to be over")
+    drill.marks["first_key"] = time.monotonic()
+    await _act(pilot, drill, STOP_CRON, drill.host)
+    for site in drill.sites:
+        await _act(pilot, drill, MOVE_DATABASE, site)
+    drill.marks["databases_moved"] = time.monotonic()
+    await _act(pilot, drill, FAILOVER_HOST, drill.host)
+    drill.marks["failed_over"] = time.monotonic()
+    for site in drill.sites:
+        await _act(pilot, drill, IMPORT_START, site)
+    drill.marks["imports_started"] = time.monotonic()
+    await _press(pilot, drill, KEY["dns"])
+    await _until(pilot, drill, drill.dns_settled, "every DNS server to answer the standby's address")
+    drill.marks["dns_settled"] = time.monotonic()
+    drill.log("runbook done")
+    app.notify("demo: every step of the runbook is done", title="demo --auto", timeout=10)
+
+
+@dataclass(frozen=True)
+class Step:
+    pane: str
+    kind: str  # what the pane's cursor selects: host | site
+    key: str
+    action: str
+    typed: bool  # the confirm screen wants the target's name typed
+
+
+STOP_CRON = Step("disks", "host", "c", "stop-cron", typed=False)
+MOVE_DATABASE = Step("sites", "site", "D", "move-database", typed=True)
+FAILOVER_HOST = Step("disks", "host", "F", "failover-host", typed=True)
+IMPORT_START = Step("sites", "site", "i", "import-start", typed=False)
+
+
+async def _act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
+    app = pilot.app
+    pane, kind, key, action, typed = step.pane, step.kind, step.key, step.action, step.typed
+    for _attempt in range(5):
+        await _leave_overlays(pilot, drill)
+        await _press(pilot, drill, KEY[pane])
+        await _select(pilot, drill, kind, target)
+        before = len(_runs(pilot))
+        await _press(pilot, drill, key)
+        screen = await _wait_confirm(pilot, drill)
+        if screen is None:
+            if action in ("stop-cron", "import-start") and len(_runs(pilot)) > before:
+                break  # no confirm screen: it ran at once
+            continue
+        if screen.target_name != target:  # the rows re-sorted under the cursor: not this one
+            await _press(pilot, drill, "escape")
+            continue
+        if typed:
+            await _press(pilot, drill, "shift+tab")
+            await pilot.press(*target)
+            await pilot.pause(drill.pause)
+        run_button = screen.query_one("#confirm-run")
+        if run_button.disabled:
+            await _press(pilot, drill, "escape")
+            raise AutopilotError(f"{action} {target}: the confirm screen keeps Run disabled (preconditions?)")
+        run_button.focus()
+        await _press(pilot, drill, "enter")
+        break
+    else:
+        raise AutopilotError(f"{action} {target}: could not get the confirm screen on it")
+    drill.log(f"{action} {target}: started")
+    run = await _until_value(pilot, drill, lambda: _finished(pilot, action, target), f"{action} {target} to finish")
+    drill.log(f"{action} {target}: {run.state}: {run.message}")
+    if not run.ok:
+        raise AutopilotError(f"{action} {target}: {run.state}: {run.message}")
+    await _leave_overlays(pilot, drill)
+    app.refresh()
+
+
+def _runs(pilot: Pilot[int]) -> list[ActionRun]:
+    return list(pilot.app.actions.runs)  # type: ignore[attr-defined]
+
+
+def _finished(pilot: Pilot[int], action: str, target: str) -> ActionRun | None:
+    for run in reversed(_runs(pilot)):
+        if run.action == action and run.target == target:
+            return run if run.finished else None
+    return None
+
+
+async def _leave_overlays(pilot: Pilot[int], drill: Drill) -> None:
+    while isinstance(pilot.app.screen, (ActionProgressScreen, ConfirmActionScreen)):
+        await _press(pilot, drill, "escape")
+
+
+async def _select(pilot: Pilot[int], drill: Drill, kind: str, target: str) -> None:
+    """Move the cursor of the active pane onto ``target`` (rows may still be arriving)."""
+    deadline = time.monotonic() + drill.timeout
+    while time.monotonic() < deadline:
+        for _ in range(300):  # to the top, one row at a time (as a hand on the arrow keys)
+            if (getattr(pilot.app.focused, "cursor_row", 0) or 0) <= 0:
+                break
+            await pilot.press("up")
+        for _ in range(300):
+            if _selection(pilot).get(kind) == target:
+                return
+            before = _selection(pilot).get(kind)
+            await pilot.press("down")
+            if _selection(pilot).get(kind) == before and before is not None and _at_end(pilot):
+                break
+        await pilot.pause(0.5)
+    raise AutopilotError(f"no row for {kind} {target} in the active pane")
+
+
+def _at_end(pilot: Pilot[int]) -> bool:
+    table = pilot.app.focused
+    row = getattr(table, "cursor_row", None)
+    count = getattr(table, "row_count", None)
+    return row is None or count is None or row >= count - 1
+
+
+def _selection(pilot: Pilot[int]) -> dict[str, str]:
+    return dict(pilot.app.selection())  # type: ignore[attr-defined]
+
+
+async def _wait_confirm(pilot: Pilot[int], drill: Drill) -> ConfirmActionScreen | None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if isinstance(pilot.app.screen, ConfirmActionScreen):
+            await pilot.pause(drill.pause)
+            return pilot.app.screen
+        await pilot.pause(0.1)
+    return None
+
+
+async def _press(pilot: Pilot[int], drill: Drill, key: str) -> None:
+    await pilot.press(key)
+    await pilot.pause(drill.pause)
+
+
+async def _until(pilot: Pilot[int], drill: Drill, cond: Callable[[], bool], what: str) -> None:
+    """Wait for a condition the caller reads from the lab (blocking: run in a thread)."""
+    deadline = time.monotonic() + drill.timeout
+    while time.monotonic() < deadline:
+        if await asyncio.to_thread(cond):
+            return
+        await pilot.pause(1.0)
+    raise AutopilotError(f"timed out waiting for {what}")
+
+
+async def _until_value(pilot: Pilot[int], drill: Drill, get: Callable[[], ActionRun | None], what: str) -> ActionRun:
+    deadline = time.monotonic() + drill.timeout
+    while time.monotonic() < deadline:
+        value = get()
+        if value is not None:
+            return value
+        await pilot.pause(0.5)
+    raise AutopilotError(f"timed out waiting for {what}")
+
+
+def autopilot(spec: dict[str, Any]) -> Callable[[Pilot[Any]], Coroutine[Any, Any, None]]:
+    """The ``auto_pilot`` of ``App.run`` for ``cockpit demo --auto`` (``spec``: :class:`Drill`'s fields)."""
+    auto = bool(spec.pop("auto", True))
+    drill = Drill(**spec)
+
+    async def run(pilot: Pilot[Any]) -> None:
+        from widgets.demo_story import DemoStory
+
+        while not callable(getattr(pilot.app.screen, "target_selection", None)):  # the dashboard is up
+            await pilot.pause(0.1)
+        await pilot.app.screen.mount(DemoStory(pilot.app.engine.timeline))  # type: ignore[attr-defined]
+        if not auto:
+            return  # the user drives; ? shows the runbook
+        try:
+            await fly(pilot, drill)
+        except AutopilotError as e:
+            pilot.app.notify(str(e), title="demo --auto stopped", severity="error", markup=False, timeout=30)
+
+    return run
