@@ -29,8 +29,8 @@ RUNBOOK: tuple[Step, ...] = (
          "key f (failover-site) on a site, F (failover-host) for every site of a host"),
     Step("Import /storage",
          "Attachments and mail from the backup to the standby, verified at the end.",
-         "Transfers pane arrives with issue #5"),
+         "key i (import-start) on the site; the Transfers pane (3) follows each import to VERIFIED"),
     Step("Watch DNS propagate",
          "Until every nameserver and resolver gives the new address and old answers have expired.",
-         "DNS pane arrives with issue #4"),
+         "DNS pane (4): every nameserver and resolver per site, the lagging one flagged"),
 )
