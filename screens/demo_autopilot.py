@@ -26,6 +26,7 @@ from cockpit.actions.model import ActionRun
 from screens.action_progress import ActionProgressScreen
 from screens.confirm_action import ConfirmActionScreen
 
+ATTEMPTS = 20
 KEY = {"disks": "1", "sites": "2", "transfers": "3", "dns": "4"}
 
 
@@ -87,10 +88,10 @@ IMPORT_START = Step("sites", "site", "i", "import-start", typed=False)
 async def _act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
     app = pilot.app
     pane, kind, key, action, typed = step.pane, step.kind, step.key, step.action, step.typed
-    for _attempt in range(5):
+    for _attempt in range(ATTEMPTS):
         await _leave_overlays(pilot, drill)
         await _press(pilot, drill, KEY[pane])
-        await _select(pilot, drill, kind, target)
+        await select_row(pilot, drill, kind, target)
         before = len(_runs(pilot))
         await _press(pilot, drill, key)
         screen = await _wait_confirm(pilot, drill)
@@ -106,14 +107,16 @@ async def _act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None
             await pilot.press(*target)
             await pilot.pause(drill.pause)
         run_button = screen.query_one("#confirm-run")
-        if run_button.disabled:
+        if run_button.disabled:  # a precondition failed (e.g. the host just came back): look again shortly
             await _press(pilot, drill, "escape")
-            raise AutopilotError(f"{action} {target}: the confirm screen keeps Run disabled (preconditions?)")
+            await pilot.pause(3.0)
+            continue
         run_button.focus()
         await _press(pilot, drill, "enter")
         break
     else:
-        raise AutopilotError(f"{action} {target}: could not get the confirm screen on it")
+        raise AutopilotError(f"{action} {target}: no runnable confirm screen after {ATTEMPTS} tries "
+                             "(preconditions not met?)")
     drill.log(f"{action} {target}: started")
     run = await _until_value(pilot, drill, lambda: _finished(pilot, action, target), f"{action} {target} to finish")
     drill.log(f"{action} {target}: {run.state}: {run.message}")
@@ -139,7 +142,7 @@ async def _leave_overlays(pilot: Pilot[int], drill: Drill) -> None:
         await _press(pilot, drill, "escape")
 
 
-async def _select(pilot: Pilot[int], drill: Drill, kind: str, target: str) -> None:
+async def select_row(pilot: Pilot[int], drill: Drill, kind: str, target: str) -> None:
     """Move the cursor of the active pane onto ``target`` (rows may still be arriving)."""
     deadline = time.monotonic() + drill.timeout
     while time.monotonic() < deadline:
