@@ -4,7 +4,7 @@ final truth is read from the lab itself, never from the cockpit's view."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -81,9 +81,10 @@ async def test_the_runbook_pressed_through_the_ui_recovers_every_web1_site(drill
                 truth.backup_checksums(lab, site, list(bad)), site
             assert set(bad) <= set(truth.tables(lab, "web1", site)), site
     # every /storage tree identical to backup1's copy (imports run detached: wait for them to land)
-    deadline = time.monotonic() + 600
-    while any(truth.storage_differences(lab, s) for s in web1_sites) and time.monotonic() < deadline:
-        time.sleep(2)
+    for _ in range(300):
+        if not any(truth.storage_differences(lab, s) for s in web1_sites):
+            break
+        await asyncio.sleep(2)
     assert [d for s in web1_sites for d in truth.storage_differences(lab, s)] == []
 
     # the audit holds every step, in order; the timeline each phase of the outage
