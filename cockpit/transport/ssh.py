@@ -37,6 +37,8 @@ from cockpit.transport.result import RunResult
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
+CIPHER_PREFERENCE = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com",
+                     "aes128-ctr", "aes256-ctr")
 _STDERR_CAP = 64 * 1024
 
 
@@ -214,6 +216,9 @@ class SshPool:
             "login_timeout": h.connect_timeout,
             "keepalive_interval": max(2.0, h.connect_timeout),
             "keepalive_count_max": 3,
+            # AES-GCM first: one AES-NI call per packet where chacha20-poly1305 takes two in Python;
+            # it halves the cipher's CPU on MySQL tunnels that carry thousands of small statements.
+            "encryption_algs": CIPHER_PREFERENCE,
         }
         if h.ssh_port is not None:
             opts["port"] = h.ssh_port

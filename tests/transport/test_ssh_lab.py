@@ -39,6 +39,7 @@ async def test_many_channels_share_one_connection_per_host(lab: Lab) -> None:
         assert [r.stdout.split()[0] for r in results] == [str(i).encode() for i in range(8)]
         conn = await pool.connection("web1")
         assert conn is await pool.connection("web1")
+        assert conn.get_extra_info("send_cipher") == "aes128-gcm@openssh.com"  # the cheaper cipher is preferred
         assert pool.reach("web1") == (Reach.UP, None)
         assert (pool.fingerprint("web1") or "").startswith("SHA256:")
     finally:
