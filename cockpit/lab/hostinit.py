@@ -108,10 +108,12 @@ def render(host: HostHandle, *, lab_id: str, prefix: int, gateway: str, root_siz
             raise LabError(f"{st.name}: {lp.mountpoint} has no loop device")
         lines.append(f'mount -t ext4 -o errors=remount-ro {q(lp.device)} "$R"{q(lp.mountpoint)}')
     lines += [
-        'cp -a "$H/seed/." "$R/"',
         'cd "$R"',
         "pivot_root . .lab-oldroot",
         "cd /",
+        # Seeds are copied in AFTER pivot_root: an absolute symlink in the host's root (Debian's
+        # /etc/mysql/my.cnf -> /etc/alternatives/my.cnf) must resolve in the host, never on the machine.
+        'cp -a "/.lab-oldroot$H/seed/." /',
         "umount -l /.lab-oldroot",
         "rmdir /.lab-oldroot",
         f": > {q(ready_marker(lab_id, st.name))}",
