@@ -26,6 +26,7 @@ STANDBY = "standby1"
 BACKUP = "backup1"
 DEFAULT_SITES = 20
 DEFAULT_TTL = 30  # seconds: scaled down so propagation finishes within the demo
+RECHECK_S = 15  # [mysql] recheck_interval: tables corrupted mid-demo show within seconds, not 5 minutes
 
 
 def site_names(host: str, sites: int) -> tuple[str, ...]:
@@ -45,7 +46,8 @@ def fleet_spec(sites: int = DEFAULT_SITES, *, ttl: int = DEFAULT_TTL, small_file
     if sites < 3:
         raise ValueError("the demo needs at least 3 sites per web host (a third of them get corrupt tables)")
     everything = all_sites(sites)
-    web = tuple(HostSpec(h, services=(Sshd(), Cron(), MariaDB(sites=site_names(h, sites), backup_host=BACKUP)))
+    web = tuple(HostSpec(h, services=(Sshd(), Cron(), MariaDB(sites=site_names(h, sites), backup_host=BACKUP,
+                                                                    recheck_interval=RECHECK_S)))
                 for h in WEB_HOSTS)
     mb = storage_mb(sites)
     return FleetSpec((

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from lab_fixture import lab_unavailable, new_lab_dir
 
+from cockpit.demo import fleet
+from cockpit.inventory import load_inventory
 from cockpit.lab import Lab
 
 pytestmark = pytest.mark.lab
@@ -30,6 +32,8 @@ def test_demo_lab_after_the_outage_web1_is_broken_web2_is_not_and_status_says_cr
         assert built.returncode == 0, built.stderr
         inventory = Path(built.stdout.strip())
         assert inventory == lab_dir / "inventory.toml"
+        # tables corrupted mid-demo reach the Tables pane within seconds (not the 5-minute default)
+        assert load_inventory(inventory).mysql.recheck_interval == fleet.RECHECK_S
         status = cockpit("status", "--json", "--inventory", str(inventory))
         assert status.returncode == 2, status.stderr
         hosts = {h["name"]: h for h in json.loads(status.stdout)["hosts"]}

@@ -68,6 +68,7 @@ class MariaDB(Service):
     listen_on_lab_address: bool = False  # also on the host's lab address (for via = "direct")
     empty_standby: bool = False  # standby_for databases are NOT created (a standby "mirroring nothing yet")
     backup_host: str = ""  # the host the inventory names as the sites' backup_host (default: this one)
+    recheck_interval: float = 0.0  # [mysql] recheck_interval for the inventory (0: the cockpit's default)
 
     def __post_init__(self) -> None:  # lists from the JSON state file become tuples
         for f in ("sites", "standby_for", "odd_table_in"):
@@ -153,10 +154,13 @@ class MariaDB(Service):
         served: dict[str, str] = {}
         standby: dict[str, str] = {}
         backup_host: dict[str, str] = {}
+        recheck: list[float] = []
         for h in lab.state.hosts.values():
             for s in h.services:
                 if s["name"] == self.name:
                     params = s.get("params") or {}
+                    if params.get("recheck_interval"):
+                        recheck.append(float(params["recheck_interval"]))
                     for db in params.get("sites", ()):
                         served.setdefault(db, h.name)
                         backup_host.setdefault(db, params.get("backup_host") or h.name)
@@ -170,8 +174,10 @@ class MariaDB(Service):
             entry |= {"database": db, "backup": f"{conf.BACKUP_DIR}/{db}.sql", "backup_host": backup_host[db]}
             entry["storage"] = f"/storage/{db}"  # imported from the lab's backup host (issue 5)
             sites.append(entry)
-        return {"mysql": {"user": conf.USER, "option_file": str(conf.client_cnf_path(lab.dir))},
-                "sites": sites}
+        mysql: dict[str, Any] = {"user": conf.USER, "option_file": str(conf.client_cnf_path(lab.dir))}
+        if recheck:
+            mysql["recheck_interval"] = min(recheck)
+        return {"mysql": mysql, "sites": sites}
 
 
 SITE_NAMES = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka", "cyberdyne",
