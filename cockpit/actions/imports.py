@@ -124,7 +124,12 @@ class ImportStart(_ImportAction):
         return ()
 
     def reached(self, status: ImportStatus | None) -> bool:
-        return status is not None and status.state not in (TransferState.FAILED, TransferState.UNKNOWN)
+        return _runs_or_finished(status)
+
+
+def _runs_or_finished(status: ImportStatus | None) -> bool:
+    """What start and resume both verify: an import exists and has not failed (nor become unreadable)."""
+    return status is not None and status.state not in (TransferState.FAILED, TransferState.UNKNOWN)
 
 
 class ImportResume(_ImportAction):
@@ -141,7 +146,7 @@ class ImportResume(_ImportAction):
         return _engine_step(f"Resume the import on {ip.destination_host}", ip.destination_host, rsync, "resume", ip)
 
     def reached(self, status: ImportStatus | None) -> bool:
-        return status is not None and status.state not in (TransferState.FAILED, TransferState.UNKNOWN)
+        return _runs_or_finished(status)
 
 
 class ImportCancel(_ImportAction):
