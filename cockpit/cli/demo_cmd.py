@@ -67,6 +67,7 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
         return EXIT_LAB_ERROR
     args.inventory = str(inventory_path)
     inventory = load_or_exit(args)
+    scenario.set_aside_previous_run(inventory, echo)
     story = Story(Timeline.for_inventory(inventory))
     if args.no_ui:
         try:

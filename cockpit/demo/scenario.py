@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cockpit import clock, paths
 from cockpit.demo import activity, fleet, outage
 from cockpit.demo.story import Story
+from cockpit.inventory.model import Inventory
 from cockpit.lab import Lab, LabError
 from cockpit.lab.services import mariadb_conf
 from cockpit.lab.services.mariadb import run_sql
@@ -40,6 +42,19 @@ def build(lab: Lab, echo: Echo, *, sites: int = fleet.DEFAULT_SITES, ttl: int = 
             run_sql(lab.handle(host), activity.activity_sql(site))
     echo(f"activity: {activity.DAYS} days of tickets, messages and mail on every site since the backup")
     return lab.inventory_path
+
+
+def set_aside_previous_run(inventory: Inventory, echo: Echo) -> Path | None:
+    """A rebuilt demo lab is a new incident, but its inventory has the same path, hence the same
+    state dir: the previous run's audit, timeline and site placements (sites already failed over)
+    would mix into this one. They are moved aside, never deleted; returns where to."""
+    current = paths.state_dir(inventory)
+    if not any(current.iterdir()):
+        return None
+    aside = current.with_name(f"{current.name}.before-{clock.now():%Y%m%dT%H%M%S}")
+    current.rename(aside)
+    echo(f"the previous demo run's audit, timeline and state are kept in {aside}")
+    return aside
 
 
 def copy_backups(lab: Lab, sites: int) -> None:
