@@ -109,7 +109,8 @@ def bar(s: ImportStatus) -> Text:
 def _files(s: ImportStatus) -> Text:
     if s.files_total is None:
         return _NONE
-    return Text(f"{s.files_done if s.files_done is not None else '?':,} / {s.files_total:,}", end="")
+    done = "?" if s.files_done is None else f"{s.files_done:,}"
+    return Text(f"{done} / {s.files_total:,}", end="")
 
 
 def _bytes(s: ImportStatus) -> Text:

@@ -42,6 +42,12 @@ def test_cells_say_progress_size_files_rate_and_eta() -> None:
     assert bar(imp("s", TransferState.SCANNING)).plain.endswith("scan")
 
 
+def test_a_total_without_a_count_done_shows_a_question_mark() -> None:
+    # A verification that counted the source (total known) before any transfer line said how many are done.
+    row = next(iter(transfer_rows([imp("v", TransferState.VERIFYING, files=(None, 1519))])))
+    assert row.cells[4].plain == "? / 1,519"
+
+
 def test_summary_totals_and_overall_eta() -> None:
     text = summary_text(mixed_imports(), POLLED, NOW).plain
     assert text.startswith("6 imports: ")
