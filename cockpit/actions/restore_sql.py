@@ -17,8 +17,8 @@ from cockpit.tables.sql import quote_ident
 
 SCRATCH_PREFIX = "cockpit_restore_"
 
-_AWK = r"""BEGIN { hdr = ENVIRON["COCKPIT_HDR"] }
-/^-- (Table structure for table|Temporary table structure for view)/ { started = 1; intable = ($0 == hdr) }
+_AWK = r"""BEGIN { n = split(ENVIRON["COCKPIT_HDR"], h, "\n"); for (i = 1; i <= n; i++) want[h[i]] = 1 }
+/^-- (Table structure for table|Temporary table structure for view)/ { started = 1; intable = ($0 in want) }
 /^-- (Final view structure for view|Dumping routines|Dumping events)/ { started = 1; intable = 0 }
 !started { print; next }
 intable { print }
@@ -46,10 +46,11 @@ def probe_backup_command(backup: str, table: str) -> str:
             f"if grep -Fqx -- {q(header_line(table))} \"$f\"; then echo has; else echo missing; fi")
 
 
-def section_command(backup: str, table: str) -> str:
-    """Print the dump's header and the table's section (to pipe into a client elsewhere)."""
+def section_command(backup: str, *tables: str) -> str:
+    """Print the dump's header and the sections of ``tables`` (to pipe into a client elsewhere): one pass
+    over the dump however many tables are wanted."""
     q = shlex.quote
-    return f"COCKPIT_HDR={q(header_line(table))} awk {q(_AWK)} {q(backup)}"
+    return f"COCKPIT_HDR={q(chr(10).join(header_line(t) for t in tables))} awk {q(_AWK)} {q(backup)}"
 
 
 def backup_tables_command(backup: str) -> str:
