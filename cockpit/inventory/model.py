@@ -78,8 +78,9 @@ class Site:
     database: str | None = None
     storage: str | None = None
     storage_source: str | None = None
-    backup: str | None = None  # path of the site's mariadb-dump file on the backup host
+    backup: str | None = None  # the site's mariadb-dump file (or mydumper directory) on backup_host
     backup_host: str | None = None
+    backup_format: str = "mariadb-dump"  # or "mydumper": then backup is the dump's directory
     mysql: MySQL = MySQL()
     maintenance_on: tuple[str, ...] = ()
     maintenance_off: tuple[str, ...] = ()

@@ -11,6 +11,8 @@ from cockpit.inventory.reader import NAME_RE, Table, is_absolute_path, is_hostna
 # Database names are quoted everywhere they are used, but a name that needs
 # quoting on a shell command line (mariadb-dump) is refused outright.
 DB_NAME_RE = NAME_RE
+# a site's backup: one mariadb-dump file, or a mydumper directory (DB.T-schema.sql, DB.T[.NNNNN].sql[.gz|.zst])
+BACKUP_FORMATS = ("mariadb-dump", "mydumper")
 
 
 def read_mysql(t: Table | None, base: MySQL) -> MySQL:
@@ -60,6 +62,7 @@ def read_site(t: Table, mysql: MySQL, hosts: dict[str, Host]) -> Site:
     backup = t.text("backup", None, what="an absolute path")
     if backup is not None and not is_absolute_path(backup):
         raise t.error("backup", "expected an absolute path", backup)
+    backup_format = t.choice("backup_format", BACKUP_FORMATS, BACKUP_FORMATS[0])
     site_mysql = read_mysql(t.table("mysql"), mysql)
     site = Site(
         name=name,
@@ -72,6 +75,7 @@ def read_site(t: Table, mysql: MySQL, hosts: dict[str, Host]) -> Site:
         storage_source=storage_source,
         backup=backup,
         backup_host=backup_host,
+        backup_format=backup_format,
         mysql=site_mysql,
         maintenance_on=tuple(t.str_list("maintenance_on", [], what="a shell command")),
         maintenance_off=tuple(t.str_list("maintenance_off", [], what="a shell command")),

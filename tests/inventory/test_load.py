@@ -149,6 +149,10 @@ def test_sites_inherit_mysql_defaults_and_may_override(tmp_path: Path) -> None:
     assert acme.standby == "web2" and acme.mysql.password_env == "COCKPIT_MYSQL_PASSWORD"
     assert beta.database == "beta"  # defaults to the site name
     assert (beta.mysql.via, beta.mysql.port, beta.mysql.user) == ("direct", 3307, "cockpit")
+    assert acme.backup_format == "mariadb-dump"  # the default: one dump file
+    mydumper = load_inventory(write(tmp_path, SITES + '[[sites]]\nname = "x"\nhost = "web1"\nbackup = "/b/x"\n'
+                                                      'backup_format = "mydumper"\n')).sites[-1]
+    assert (mydumper.backup, mydumper.backup_format) == ("/b/x", "mydumper")
 
 
 @pytest.mark.parametrize(("extra", "key"), [
@@ -159,6 +163,7 @@ def test_sites_inherit_mysql_defaults_and_may_override(tmp_path: Path) -> None:
     ('[[sites]]\nname = "x"\nhost = "web1"\nstorage = "rel/path"\n', "sites[2].storage"),
     ('[[sites]]\nname = "x"\nhost = "web1"\nmysql = {via = "carrier-pigeon"}\n', "sites[2].mysql.via"),
     ('[[sites]]\nname = "acme"\nhost = "web1"\n', "sites[2].name"),
+    ('[[sites]]\nname = "x"\nhost = "web1"\nbackup = "/b/x"\nbackup_format = "tarball"\n', "sites[2].backup_format"),
 ])
 def test_site_errors_name_the_site_key(tmp_path: Path, extra: str, key: str) -> None:
     assert error_of(tmp_path, SITES + extra).key == key
@@ -256,5 +261,5 @@ def test_check_config_prints_what_it_understood(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "cockpit", "check-config", "--inventory", str(good)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "2 host(s)" in proc.stdout and "acme" in proc.stdout and "-> standby web2" in proc.stdout
+    assert "2 hosts" in proc.stdout and "acme" in proc.stdout and "-> standby web2" in proc.stdout
     assert "password from $COCKPIT_MYSQL_PASSWORD" in proc.stdout
