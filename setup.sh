@@ -17,9 +17,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # System packages: Python, and the real servers the lab runs (sshd, MariaDB,
-# BIND, rsync, cron). Only what is missing is installed.
+# BIND, rsync, cron, mydumper). Only what is missing is installed.
 PKGS="python3 python3-venv python3-pip openssh-server openssh-client mariadb-server mariadb-client
-bind9 bind9-utils bind9-dnsutils rsync cron iproute2 e2fsprogs util-linux procps tmux ca-certificates"
+bind9 bind9-utils bind9-dnsutils rsync cron mydumper iproute2 e2fsprogs util-linux procps tmux ca-certificates"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

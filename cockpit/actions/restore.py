@@ -1,10 +1,12 @@
 """restore-table and restore-corrupt-tables: a corrupt table replaced by its
 copy from the site's backup, the corrupt one set aside, never dropped.
 
-restore-table SITE.TABLE: load just that table from the site's
-``mariadb-dump`` file into a scratch schema on the site's server, then ONE
-``RENAME TABLE`` puts the corrupt table aside (``worker__corrupt_20261125T1930``)
-and the restored one in, then CHECK TABLE. Verified: CHECK OK, the row count
+restore-table SITE.TABLE: load just that table from the site's backup (a
+``mariadb-dump`` file or a mydumper directory, on the site's server or on
+another host: :mod:`cockpit.actions.backup_source`) into a scratch schema on
+the server the site runs on now, streamed over the cockpit's SSH connections,
+then ONE ``RENAME TABLE`` puts the corrupt table aside
+(``worker__corrupt_20261125T1930``) and the restored one in, then CHECK TABLE. Verified: CHECK OK, the row count
 equals the backup's, the corrupt copy is still there. A sound table is never
 replaced; a table already restored (sound, with a copy set aside) is left alone,
 so a re-run after a crash finishes or does nothing.
@@ -16,15 +18,18 @@ corrupt one (its own plan, audit and outcome); sound tables are untouched.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cockpit import clock
 from cockpit.actions import restore_sql as rs
+from cockpit.actions import stream
+from cockpit.actions.backup_source import Backup, parse_probe, site_backup
 from cockpit.actions.base import Action, site_lock
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Check, Plan, StepFailed, StepSpec
-from cockpit.actions.remote import output_text, run_command
+from cockpit.actions.remote import run_command
 from cockpit.actions.targets import Target, TargetKind
 from cockpit.inventory.model import Site
 from cockpit.tables.classify import classify_rows
@@ -41,6 +46,13 @@ async def _sql(ctx: ActionContext, host: str, site: Site, sql: str, args: list[s
         return list(await ctx.engine.tables.servers.execute(host, site.mysql, sql, args, timeout=timeout))
     except MySqlError as e:
         raise StepFailed(printable(str(e), 300)) from None
+
+
+_ASIDE_RE = re.compile(r"__(corrupt|replaced)_\d{8}T\d{4}$")  # rs.aside_name's suffix
+
+
+def _set_aside(table: str) -> bool:
+    return _ASIDE_RE.search(table) is not None
 
 
 async def _check(ctx: ActionContext, host: str, site: Site, db: str, table: str) -> TableStatus:
@@ -63,22 +75,20 @@ class RestoreTable(Action):
         assert site is not None and table is not None
         db = site.database or site.name
         checks: list[Check] = []
-        backup_host = site.backup_host or site.host
-        ok_backup = site.backup is not None and backup_host in (host, site.host)
-        checks.append(Check(f"site {site.name} has a mariadb-dump backup on {host}", ok_backup,
-                            f"{backup_host}:{site.backup}" if site.backup else "add backup = \"/path/DB.sql\""))
-        if not ok_backup or site.backup is None:
+        backup = site_backup(site)
+        checks.append(Check(f"site {site.name} has a backup", backup is not None,
+                            backup.where if backup else "add backup = \"/path/DB.sql\" (and backup_host)"))
+        if backup is None:
             return Plan(self.name, target, self.summary, checks=tuple(checks))
-        backup = site.backup
         try:
-            probe = decode((await run_command(ctx, host, rs.probe_backup_command(backup, table), timeout=60)).stdout)
+            probe = decode((await run_command(ctx, backup.host, backup.probe_command(table), timeout=60)).stdout)
         except StepFailed as e:
-            checks.append(Check(f"{host} answers over SSH", False, str(e)))
+            checks.append(Check(f"the backup's host {backup.host} answers over SSH", False, str(e)))
             return Plan(self.name, target, self.summary, checks=tuple(checks))
-        dated = next((ln[5:].strip() for ln in probe.splitlines() if ln.startswith("date ")), "?")
-        checks.append(Check(f"the backup holds table {table}", "has" in probe.split(),
-                            f"{backup} dated {printable(dated, 40)}" if "unreadable" not in probe
-                            else f"{backup} cannot be read on {host}"))
+        dated, readable, has = parse_probe(probe)
+        checks.append(Check(f"the backup holds table {table}", has,
+                            f"{backup.where} dated {printable(dated, 40)}" if readable
+                            else f"{backup.path} cannot be read on {backup.host}"))
         try:
             present = (await _sql(ctx, host, site, *rs.exists(db, table)))[0][0]
             status = await _check(ctx, host, site, db, table) if present else None
@@ -126,31 +136,29 @@ class RestoreTable(Action):
         return StepSpec(title, (sql + ";",), host, run)
 
     @staticmethod
-    def _load_step(host: str, site: Site, *, backup: str, table: str, scratch: str,
+    def _load_step(host: str, site: Site, *, backup: Backup, table: str, scratch: str,
                    counted: dict[str, int]) -> StepSpec:
         m = site.mysql
-        command = rs.load_command(backup, table, scratch, address=m.address if m.via == "ssh" else "127.0.0.1",
-                                  port=m.port)
+        address = m.address if m.via == "ssh" else "127.0.0.1"
+        via = "" if backup.host == host else f", streamed from {backup.host} over SSH"
 
         async def run(ctx: ActionContext) -> str:
             try:
-                cred = credentials_for(m)
+                creds = credentials_for(m).option_file_text()
             except CredentialError as e:
                 raise StepFailed(str(e)) from None
-            try:
-                res = await ctx.engine.pool.run(host, command, timeout=max(600.0, m.check_timeout),
-                                                stdin=cred.option_file_text())
-            except Exception as e:
-                raise StepFailed(f"on {host}: {printable(str(e), 300)}") from None
-            if not res.ok:
-                raise StepFailed(f"on {host}: loading from the backup failed (exit status {res.exit_status})",
-                                 output_text(res))
+            reader = stream.mariadb_reader(scratch, creds_len=len(creds), address=address, port=m.port)
+            res = await stream.pipe(ctx.engine.pool, stream.End(backup.host, backup.section_command(table)),
+                                    stream.End(host, reader, creds), timeout=max(600.0, m.check_timeout))
+            if res.source_status != 0 or res.dest_status != 0:
+                raise StepFailed(f"loading from the backup failed (exit status {res.source_status} on "
+                                 f"{backup.host}, {res.dest_status} on {host})", res.errors)
             n = (await _sql(ctx, host, site, rs.count(scratch, table)))[0][0]
             counted["backup_rows"] = int(n)
             return f"{n} rows loaded from the backup into {scratch}.{table}"
 
-        return StepSpec(f"Load {table} from the backup into the scratch schema {scratch}",
-                        (rs.shown_load(backup, table, scratch),), host, run)
+        return StepSpec(f"Load {table} from the backup into the scratch schema {scratch}{via}",
+                        (backup.shown(table, scratch) + f" (on {host})",), host, run)
 
     @staticmethod
     def _check_step(host: str, site: Site, db: str, table: str) -> StepSpec:
@@ -194,7 +202,9 @@ class RestoreCorruptTables(Action):
         state = await ctx.engine.tables.check_site(site.name)
         checks = [Check(f"every table of {site.name} was checked now", state.error is None,
                         state.error or f"{len(state.tables)} tables")]
-        bad = sorted(t for t, ts in state.tables.items() if ts.status is TableStatus.CORRUPT)
+        # a copy an earlier restore or move set aside is the corrupt evidence itself: never "restored"
+        bad = sorted(t for t, ts in state.tables.items()
+                     if ts.status is TableStatus.CORRUPT and not _set_aside(t))
         checks.append(Check("some table is corrupt", bool(bad),
                             ", ".join(bad) or "every table is sound: nothing to do"))
         steps = []
@@ -217,5 +227,7 @@ class RestoreCorruptTables(Action):
                     rollback=("Each table is restored on its own; a failed one is left as it was (or set aside, "
                               "see its own run). Run this again: restored tables are not touched twice.",),
                     notes=tuple(f"{t} is sound: untouched" for t, ts in sorted(state.tables.items())
-                                if ts.status in (TableStatus.OK, TableStatus.WARNING)),
+                                if ts.status in (TableStatus.OK, TableStatus.WARNING))
+                    + tuple(f"{t} was set aside by an earlier restore or move: kept as it is"
+                            for t in sorted(state.tables) if _set_aside(t)),
                     verify=verify)
