@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import shlex
 
-_SCHEMA_RE = re.compile(r"^(?P<name>.+)-schema\.sql(\.gz|\.zst)?$")
+# a view has both (its -schema.sql is a stand-in table): it is not a table to restore
+_SCHEMA_RE = re.compile(r"^(?P<name>.+)-schema(?P<view>-view)?\.sql(\.gz|\.zst)?$")
 
 # emit FILE: print it, decompressed by its suffix
 _EMIT = ('emit() { case "$1" in *.gz) gzip -dc -- "$1" ;; *.zst) zstd -qdc -- "$1" ;; *) cat -- "$1" ;; esac; }; ')
@@ -37,6 +38,8 @@ def probe_command(directory: str, database: str, table: str) -> str:
     """Prints ``date ...`` and ``has`` or ``missing`` for the table (``unreadable``: no such directory)."""
     p = shlex.quote(f"{database}.{table}")
     return (_enter(directory) + _date() + f"P={p}; "
+            'for f in "$P"-schema-view.sql "$P"-schema-view.sql.gz "$P"-schema-view.sql.zst; do '
+            '[ -f "$f" ] && { echo "missing (a view)"; exit 0; }; done; '
             'for f in "$P"-schema.sql "$P"-schema.sql.gz "$P"-schema.sql.zst; do '
             '[ -f "$f" ] && { echo has; exit 0; }; done; echo missing')
 
@@ -63,7 +66,7 @@ def tables_command(directory: str) -> str:
 
 def parse_tables(text: str, database: str) -> tuple[str | None, list[str]]:
     """(date, tables of ``database``) from :func:`tables_command`; date None when unreadable."""
-    date, tables = None, []
+    date, tables, views = None, set(), set()
     prefix = database + "."
     for line in text.splitlines():
         if line.startswith("date "):
@@ -71,8 +74,8 @@ def parse_tables(text: str, database: str) -> tuple[str | None, list[str]]:
             continue
         m = _SCHEMA_RE.match(line)
         if m and m["name"].startswith(prefix) and "." not in m["name"][len(prefix):]:
-            tables.append(m["name"][len(prefix):])
-    return date, sorted(set(tables))
+            (views if m["view"] else tables).add(m["name"][len(prefix):])
+    return date, sorted(tables - views)
 
 
 def shown(directory: str, database: str, table: str) -> str:
