@@ -66,7 +66,9 @@ def tables_command(directory: str) -> str:
 
 def parse_tables(text: str, database: str) -> tuple[str | None, list[str]]:
     """(date, tables of ``database``) from :func:`tables_command`; date None when unreadable."""
-    date, tables, views = None, set(), set()
+    date: str | None = None
+    tables: set[str] = set()
+    views: set[str] = set()
     prefix = database + "."
     for line in text.splitlines():
         if line.startswith("date "):
