@@ -1,0 +1,212 @@
+"""Soak: a wallboard (the real CockpitApp, ``--wallboard``, on a real pty) watching
+a 50-host lab for 30 minutes, sweeping every 2 s, with a fault injected every
+minute and healed half a minute later (rotating through the lab's faults:
+sshd hung/killed, link down, read-only and full mounts, ext4 error, RAID,
+kernel log, MariaDB hung/killed, a nameserver stopped, SERVFAIL, slow resolver).
+
+Prints RSS every minute with its linear-fit slope, RSS end/start (the baseline
+is the same process at the start of the run), CPU used (process CPU seconds /
+wall seconds) and the sweeps completed, with the load average (the machine is
+shared). Saves bench/results/soak-<time>.json.
+
+    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--tracemalloc]
+
+``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
+first and last minute, to find a leak. Needs root: builds its own lab, removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wallboard_proc import (
+    MYSQL_HOSTS,
+    Wallboard,
+    lab_down,
+    lab_up,
+    load_average,
+    new_lab,
+    sigterm_exits,
+    write_inventory,
+)
+
+from cockpit.lab import Lab, LabError
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def fault_plan(hosts: int) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, args) cycled over; host-level faults rotate over the sshd-only web hosts."""
+    return [("hang-ssh", "W", ()), ("ro-mount", "W", ("/srv",)), ("kill-mysql", "web1", ()),
+            ("kill-ssh", "W", ()), ("stop-dns", "ns2", ()), ("fill", "W", ("/srv", "97")),
+            ("hang-mysql", "web2", ()), ("link-down", "W", ()), ("servfail", "res1", ()),
+            ("degrade-raid", "W", ()), ("fs-error", "W", ("/srv",)), ("slow-dns", "res1", ()),
+            ("kernel-errors", "W", ())]
+
+
+def slope_per_hour(series: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MiB) in MiB per hour."""
+    if len(series) < 2:
+        return 0.0
+    n = len(series)
+    mx = sum(t for t, _ in series) / n
+    my = sum(v for _, v in series) / n
+    den = sum((t - mx) ** 2 for t, _ in series)
+    return 3600 * sum((t - mx) * (v - my) for t, v in series) / den if den else 0.0
+
+
+class Faults:
+    def __init__(self, lab: Lab, hosts: int) -> None:
+        self.lab, self.plan = lab, fault_plan(hosts)
+        self.plain = [f"web{i}" for i in range(MYSQL_HOSTS + 1, hosts - 4 + 1)]
+        self.k = 0
+        self.active: tuple[str, str] | None = None
+        self.log: list[dict[str, Any]] = []
+
+    def inject(self, t: float) -> None:
+        kind, host, args = self.plan[self.k % len(self.plan)]
+        if host == "W":
+            host = self.plain[self.k % len(self.plain)]
+        self.k += 1
+        try:
+            self.lab.fault(host, kind, *args)
+            self.active = (host, kind)
+            self.log.append({"t": round(t), "fault": kind, "host": host, "ok": True})
+        except LabError as e:
+            self.log.append({"t": round(t), "fault": kind, "host": host, "ok": False, "error": str(e)[:300]})
+        print(f"  {t / 60:5.1f} min  fault {kind} on {host}{'' if self.log[-1]['ok'] else ' FAILED'}", flush=True)
+
+    def heal(self, t: float) -> None:
+        if self.active is None:
+            return
+        host, kind = self.active
+        self.active = None
+        try:
+            self.lab.heal(host, kind)
+        except LabError as e:
+            self.log.append({"t": round(t), "heal": kind, "host": host, "ok": False, "error": str(e)[:300]})
+            print(f"  heal {kind} on {host} FAILED: {e}", flush=True)
+
+
+def tracemalloc_growth(directory: Path, top: int = 15) -> list[str]:
+    snaps = sorted(directory.glob("snap-*.pickle"), key=lambda p: int(p.stem.split("-")[1]))
+    if len(snaps) < 2:
+        return []
+    with snaps[0].open("rb") as f:
+        first: tracemalloc.Snapshot = pickle.load(f)
+    with snaps[-1].open("rb") as f:
+        last: tracemalloc.Snapshot = pickle.load(f)
+    stats = last.compare_to(first, "traceback")
+    out = []
+    for s in stats[:top]:
+        frames = " <- ".join(f"{Path(fr.filename).name}:{fr.lineno}" for fr in list(s.traceback)[-4:][::-1])
+        out.append(f"{s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d} blocks  {frames}")
+    return out
+
+
+def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str, Any]:
+    took = lab_up(lab, args.hosts)
+    print(f"lab of {args.hosts} hosts up in {took:.0f} s; load {load_average()}", flush=True)
+    inv = write_inventory(lab, args.refresh)
+    wall = Wallboard(inv, tracemalloc_dir=trace_dir)
+    faults = Faults(lab, args.hosts)
+    try:
+        wall.wait_sweeps(3, 120)  # warm: imports done, every connection open, panes built
+        t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
+        duration = args.minutes * 60
+        rss: list[tuple[float, float]] = [(0.0, wall.rss_mib())]
+        loads = [load_average()]
+        print(f"  {0:5.1f} min  RSS {rss[0][1]:.1f} MiB  sweeps {wall.sweeps}  load {loads[0]}", flush=True)
+        next_sample, next_fault, next_heal = 60.0, 0.0, float("inf")
+        while (t := time.monotonic() - t0) < duration:
+            if not wall.alive():
+                raise RuntimeError(f"the wallboard died ({wall.proc.returncode}): {wall.stderr_tail()}")
+            if t >= next_fault:
+                faults.inject(t)
+                next_fault += args.fault_every
+                next_heal = t + args.fault_every / 2
+            elif t >= next_heal:
+                faults.heal(t)
+                next_heal = float("inf")
+            if t >= next_sample:
+                rss.append((t, wall.rss_mib()))
+                loads.append(load_average())
+                print(f"  {t / 60:5.1f} min  RSS {rss[-1][1]:.1f} MiB  sweeps {wall.sweeps - sweeps0}"
+                      f"  load {loads[-1]}", flush=True)
+                next_sample += 60.0
+            time.sleep(0.5)
+        faults.heal(duration)
+        elapsed = time.monotonic() - t0
+        cpu = wall.cpu_seconds() - cpu0
+        rss.append((elapsed, wall.rss_mib()))
+        loads.append(load_average())
+        sweeps, failed = wall.sweeps - sweeps0, wall.failed
+    finally:
+        wall.stop()
+    steady = [p for p in rss if p[0] >= 300] or rss
+    return {"hosts": args.hosts, "refresh_s": args.refresh, "minutes": args.minutes, "elapsed_s": round(elapsed, 1),
+            "sweeps": sweeps, "sweeps_failed": failed, "sweeps_per_min": round(60 * sweeps / elapsed, 1),
+            "cpu_s": round(cpu, 1), "cpu_share": round(cpu / elapsed, 4),
+            "rss_start_mib": round(rss[0][1], 1), "rss_end_mib": round(rss[-1][1], 1),
+            "rss_end_over_start": round(rss[-1][1] / rss[0][1], 3),
+            "rss_slope_mib_per_h": round(slope_per_hour(rss), 2),
+            "rss_slope_after_5min_mib_per_h": round(slope_per_hour(steady), 2),
+            "rss_series": [[round(t), round(v, 1)] for t, v in rss], "load_series": loads,
+            "faults": faults.log, "tracemalloc": args.tracemalloc}
+
+
+def report(r: dict[str, Any]) -> None:
+    print(f"\nsoak: {r['hosts']} hosts, {r['refresh_s']:g} s sweeps, {r['elapsed_s'] / 60:.1f} min, "
+          f"{sum(1 for f in r['faults'] if 'fault' in f)} faults injected and healed")
+    print(f"  sweeps completed:  {r['sweeps']} ({r['sweeps_per_min']}/min), failed {r['sweeps_failed']}")
+    print(f"  CPU used:          {r['cpu_s']} s = {100 * r['cpu_share']:.1f} % of one core")
+    print(f"  RSS start -> end:  {r['rss_start_mib']} -> {r['rss_end_mib']} MiB   "
+          f"ratio end/start {r['rss_end_over_start']:.3f}")
+    print(f"  RSS slope:         {r['rss_slope_mib_per_h']:+.2f} MiB/h overall, "
+          f"{r['rss_slope_after_5min_mib_per_h']:+.2f} MiB/h after the first 5 min")
+    print("  RSS by minute:     " + " ".join(f"{v:.0f}" for _, v in r["rss_series"]))
+    print(f"  load average:      start {r['load_series'][0]}, end {r['load_series'][-1]} (2 shared cores)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=30.0)
+    ap.add_argument("--hosts", type=int, default=50)
+    ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
+    ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
+    ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
+    args = ap.parse_args()
+    sigterm_exits()
+    lab = new_lab()
+    trace_dir = Path(tempfile.mkdtemp(prefix="cockpit-bench-trace-", dir="/tmp")) if args.tracemalloc else None
+    try:
+        result = run(args, lab, trace_dir)
+        if trace_dir is not None:
+            result["tracemalloc_growth"] = tracemalloc_growth(trace_dir)
+    finally:
+        lab_down(lab)
+        if trace_dir is not None:
+            shutil.rmtree(trace_dir, ignore_errors=True)
+    result["load_at_end"] = load_average()
+    report(result)
+    for line in result.get("tracemalloc_growth", []):
+        print("   ", line)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"soak-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"saved {out.relative_to(RESULTS.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
