@@ -52,6 +52,13 @@ class DnsPane(Pane):
     def selected_site(self) -> str | None:
         return self.table.cursor_group()
 
+    def selection(self) -> dict[str, str]:
+        """The site under the cursor and the host it is on now (as the DNS sweep placed it): site actions
+        (failover-site, recheck, imports ...) start from a DNS row as from a row of the sites pane."""
+        name = self.selected_site()
+        site = next((s for s in self._report.sites if s.site == name), None) if self._report and name else None
+        return {} if site is None else {"site": site.site, "host": site.host}
+
     def headline(self) -> Text:
         if self._report is None:
             return SEVERITY[Severity.UNKNOWN].short("…")

@@ -118,6 +118,12 @@ class TransfersPane(AppChecksActions, Pane):
         s = self.selected()
         return s.site if s is not None else None
 
+    def selection(self) -> dict[str, str]:
+        """The site of the import under the cursor: import-start/resume/cancel, failover-site, recheck ...
+        act on it. No host: the row's hosts are the copy's source and destination, not the site's host."""
+        site = self.selected_site()
+        return {"site": site} if site else {}
+
     def headline(self) -> Text:
         if not self._shown_once:
             return SEVERITY[Severity.UNKNOWN].short("…")
