@@ -22,6 +22,7 @@ from cockpit.actions.model import ActionError, ActionRun, Plan
 from cockpit.actions.service import ActionService
 from cockpit.engine.gate import DryRunRefused, ReadOnlyRefused
 from cockpit.untrusted import printable
+from cockpit.wording import count
 from screens.action_progress import ActionProgressScreen
 from screens.confirm_action import ConfirmActionScreen, Confirmed
 from widgets.bindings import bind
@@ -163,7 +164,8 @@ class ActionKeys:
         self._quit_pressed_once = True
         app = self._app()
         app.set_timer(5.0, lambda: setattr(self, "_quit_pressed_once", False))
-        app.notify(f"{len(running)} action(s) still running ({', '.join(f'{r.action} {r.target}' for r in running)}): "
+        which = ", ".join(f"{r.action} {r.target}" for r in running)
+        app.notify(f"{count(len(running), 'action')} still running ({which}): "
                    "quitting interrupts them (recorded as interrupted). Press q again to quit anyway.",
                    title="actions running", severity="warning", timeout=5, markup=False)
         return True

@@ -19,6 +19,7 @@ from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Check, Plan, StepFailed, StepSpec
 from cockpit.actions.remote import output_text, run_command
 from cockpit.actions.targets import Target
+from cockpit.wording import count
 
 STATE_KEY = "cron_stopped"
 
@@ -34,7 +35,7 @@ async def _reachable(ctx: ActionContext, target: Target) -> tuple[cc.Running | N
         running = await _detect(ctx, target.host.name)
     except StepFailed as e:
         return None, Check(what, False, str(e))
-    return running, Check(what, True, f"cron {running.cron}, {len(running.timers)} active timer(s)"
+    return running, Check(what, True, f"cron {running.cron}, {count(len(running.timers), 'active timer')}"
                                       + (", systemd" if running.systemd else ", no systemd"))
 
 

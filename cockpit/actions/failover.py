@@ -30,6 +30,7 @@ from cockpit.dns.targets import site_name
 from cockpit.dns.update import DnsUpdateError, primary_answer, replace_site_address
 from cockpit.engine import placement
 from cockpit.untrusted import printable
+from cockpit.wording import count, noun
 
 CONCURRENCY = 4
 
@@ -147,7 +148,8 @@ class FailoverHost(Action):
         sites = [s for s in ctx.engine.inventory.sites if moved.get(s.name, s.host) == host]
         with_standby = [s for s in sites if s.standby]
         checks = [Check(f"{host} has sites to fail over", bool(with_standby),
-                        f"{len(with_standby)} of {len(sites)} site(s) have a standby: "
+                        f"{len(with_standby)} of {count(len(sites), 'site')} "
+                        f"{noun(len(with_standby), 'has', 'have')} a standby: "
                         + ", ".join(f"{s.name} -> {s.standby}" for s in with_standby) if sites else
                         "no site runs on it")]
         standbys = sorted({s.standby for s in with_standby if s.standby})
@@ -156,8 +158,8 @@ class FailoverHost(Action):
         async def run(ctx: ActionContext) -> str:
             return await self._run_sites(ctx, names)
 
-        step = StepSpec(f"Fail over {len(names)} site(s), {self.concurrency} at a time, each as failover-site with "
-                        "its own preconditions, lock and audit; one failure does not stop the others",
+        step = StepSpec(f"Fail over {count(len(names), 'site')}, {self.concurrency} at a time, each as failover-site "
+                        "with its own preconditions, lock and audit; one failure does not stop the others",
                         tuple(f"failover-site {n}" for n in names), None, run)
 
         async def verify(ctx: ActionContext) -> list[Check]:
@@ -189,5 +191,5 @@ class FailoverHost(Action):
         failed = [ln for ln in lines if ": done:" not in ln]
         text = "\n".join(lines)
         if failed:
-            raise StepFailed(f"{len(failed)} of {len(names)} site(s) not failed over", text)
+            raise StepFailed(f"{len(failed)} of {count(len(names), 'site')} not failed over", text)
         return text

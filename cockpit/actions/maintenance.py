@@ -20,6 +20,7 @@ from cockpit.actions.model import Check, Plan, StepSpec
 from cockpit.actions.remote import output_text, run_command
 from cockpit.actions.targets import Target, TargetKind
 from cockpit.transport.errors import HostDown, ProbeError
+from cockpit.wording import count
 
 STATE_KEY = "maintenance"
 
@@ -43,7 +44,7 @@ class _Maintenance(Action):
         assert site is not None
         hooks = site.maintenance_on if self.on else site.maintenance_off
         checks = [Check(f"site {site.name} has {self.key} commands in the inventory", bool(hooks),
-                        f"{len(hooks)} command(s)" if hooks else
+                        count(len(hooks), "command") if hooks else
                         f"add {self.key} = [\"...\"] to its [[sites]] entry in {ctx.engine.inventory.path}")]
         try:
             res = await ctx.engine.pool.run(host.name, "true", timeout=host.connect_timeout + host.command_timeout)

@@ -27,6 +27,7 @@ from cockpit.actions.base import Action
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Plan, StepSpec
 from cockpit.actions.targets import Target, TargetKind
+from cockpit.wording import count
 
 if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
@@ -70,7 +71,7 @@ async def _check_tables(engine: Engine, target: Target) -> str:
     bad = [t for t, ts in state.tables.items() if ts.status.bad]
     if state.error:
         return f"{state.name}: not checked: {state.error}"
-    return f"{state.name}: {len(state.tables)} tables checked, " + (
+    return f"{state.name}: {count(len(state.tables), 'table')} checked, " + (
         f"{len(bad)} bad: {', '.join(sorted(bad)[:10])}" if bad else "all OK")
 
 

@@ -8,6 +8,7 @@ from cockpit.actions.model import StepFailed
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.result import RunResult
 from cockpit.untrusted import decode, printable
+from cockpit.wording import count
 
 MAX_LINES = 40
 
@@ -17,7 +18,7 @@ def output_text(res: RunResult) -> str:
     lines = [printable(line, 300) for part in (res.stdout, res.stderr)
              for line in decode(part).splitlines() if line.strip()]
     if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], f"... ({len(lines) - MAX_LINES + 1} more lines)"]
+        lines = [*lines[: MAX_LINES - 1], f"... ({count(len(lines) - MAX_LINES + 1, 'more line')})"]
     return "\n".join(lines)
 
 

@@ -38,6 +38,7 @@ from cockpit.tables.sql import check_table
 from cockpit.transport.mysql import MySqlError
 from cockpit.transport.mysql_credentials import CredentialError, credentials_for
 from cockpit.untrusted import decode, printable
+from cockpit.wording import count
 
 
 async def _sql(ctx: ActionContext, host: str, site: Site, sql: str, args: list[str] | None = None, *,
@@ -178,7 +179,7 @@ class RestoreTable(Action):
                          str(status))]
             if "backup_rows" in counted:
                 out.append(Check("row count equals the backup's", rows == counted["backup_rows"],
-                                 f"{rows} rows; the backup has {counted['backup_rows']}"))
+                                 f"{count(rows, 'row')}; the backup has {counted['backup_rows']}"))
             out.append(Check(f"the corrupt copy {aside} is still there", bool(kept), "present" if kept else "gone"))
             if site.host == host:
                 with contextlib.suppress(Exception):  # best effort: the next sweep shows it anyway
@@ -201,7 +202,7 @@ class RestoreCorruptTables(Action):
         assert site is not None
         state = await ctx.engine.tables.check_site(site.name)
         checks = [Check(f"every table of {site.name} was checked now", state.error is None,
-                        state.error or f"{len(state.tables)} tables")]
+                        state.error or count(len(state.tables), "table"))]
         # a copy an earlier restore or move set aside is the corrupt evidence itself: never "restored"
         bad = sorted(t for t, ts in state.tables.items()
                      if ts.status is TableStatus.CORRUPT and not _set_aside(t))

@@ -28,6 +28,7 @@ from cockpit.audit.log import Actor, AuditLog
 from cockpit.engine.statefile import StateFile
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.untrusted import printable
+from cockpit.wording import count
 
 if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
@@ -252,7 +253,7 @@ class ActionService:
         if bad:
             return self._finish(run, RunState.FAILED, "verification failed: " +
                                 "; ".join(f"{c.what}: {c.detail}" for c in bad))
-        return self._finish(run, RunState.DONE, "done" + (f", verified: {len(run.verification)} checks OK"
+        return self._finish(run, RunState.DONE, "done" + (f", verified: {count(len(run.verification), 'check')} OK"
                                                           if run.verification else ""))
 
     def _finish(self, run: ActionRun, state: RunState, message: str, *, audited: bool = True) -> ActionRun:

@@ -13,6 +13,7 @@ from cockpit.tables.sql import check_table, discover
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.mysql import MySqlError
 from cockpit.untrusted import decode, printable
+from cockpit.wording import count
 
 MAX_LISTED = 8
 
@@ -46,8 +47,8 @@ async def database_sound(ctx: ActionContext, host: str, site: Site) -> Check:
         return Check(what, False, printable(str(e), 300))
     if bad:
         listed = ", ".join(bad[:MAX_LISTED]) + (f" and {len(bad) - MAX_LISTED} more" if len(bad) > MAX_LISTED else "")
-        return Check(what, False, f"{len(bad)} of {len(tables)} tables not OK: {printable(listed, 400)}")
-    return Check(what, True, f"{len(tables)} tables OK")
+        return Check(what, False, f"{len(bad)} of {count(len(tables), 'table')} not OK: {printable(listed, 400)}")
+    return Check(what, True, f"{count(len(tables), 'table')} OK")
 
 
 def storage_state(ctx: ActionContext, site: Site) -> Check:

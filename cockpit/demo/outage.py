@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cockpit.demo.fleet import site_names
+from cockpit.wording import count
 
 HOST = "web1"
 ONLY_WORKER = ("worker",)
@@ -57,7 +58,8 @@ def phases(sites: int) -> tuple[Phase, ...]:
                     for site, tables in damaged.items() for table in tables)
     n = sum(len(t) for t in damaged.values())
     return (
-        Phase("raid", f"RAID on {HOST} writes garbage: {n} tables corrupt on {len(damaged)} of {sites} sites; "
+        Phase("raid", f"RAID on {HOST} writes garbage: {count(n, 'table')} corrupt on {len(damaged)} of "
+                      f"{count(sites, 'site')}; "
                       "kernel I/O errors; md0 degraded",
               (*corrupt, Fault(HOST, "kernel-errors"), Fault(HOST, "degrade-raid"))),
         Phase("ssh-hang", f"SSH to {HOST} hangs (sshd stopped answering)", (Fault(HOST, "hang-ssh"),)),

@@ -16,6 +16,7 @@ from cockpit.disk.parsed import Parsed
 from cockpit.disk.sections import Section, split_output
 from cockpit.disk.text import text_lines
 from cockpit.untrusted import printable
+from cockpit.wording import count
 
 T = TypeVar("T")
 _TIMED_OUT = (124, 137)  # timeout(1): TERM worked / KILL was needed
@@ -114,7 +115,7 @@ def _parsed(parse: Callable[[bytes], Parsed[T]], use: _Usable, what: str, notes:
     result = parse(use.data)
     notes.extend(f"{what}: {p}" for p in result.problems[:20])
     if len(result.problems) > 20:
-        notes.append(f"{what}: {len(result.problems) - 20} more unparseable lines")
+        notes.append(f"{what}: {count(len(result.problems) - 20, 'more unparseable line')}")
     return result.items
 
 

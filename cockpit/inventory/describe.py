@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cockpit import keymap
 from cockpit.inventory.model import Inventory
+from cockpit.wording import count
 
 
 def describe(inv: Inventory) -> str:
@@ -13,7 +14,7 @@ def describe(inv: Inventory) -> str:
            f"refresh={d.refresh:g}s space warning/critical={d.thresholds.warning:g}/{d.thresholds.critical:g}%"]
     if inv.ansible_inventory:
         out.append(f"  ansible inventory: {inv.ansible_inventory}")
-    out.append(f"  {len(inv.hosts)} host(s):")
+    out.append(f"  {count(len(inv.hosts), 'host')}:")
     for h in inv.hosts:
         who = f"{h.ssh_user or '(ssh config)'}@{h.address}:{h.ssh_port or '(ssh config)'}"
         extra = []
@@ -27,7 +28,7 @@ def describe(inv: Inventory) -> str:
             extra.append("groups=" + ",".join(h.groups))
         out.append(f"    {h.name:<14} {h.role:<8} {who}  {' '.join(extra)}".rstrip())
     if inv.sites:
-        out.append(f"  {len(inv.sites)} site(s):")
+        out.append(f"  {count(len(inv.sites), 'site')}:")
         for s in inv.sites:
             out.append(f"    {s.name:<14} on {s.host}" + (f" -> standby {s.standby}" if s.standby else "")
                        + (f"  db={s.database}" if s.database else "")

@@ -17,6 +17,7 @@ from cockpit.lab.host import HostHandle
 from cockpit.lab.klogd import READY_FILE
 from cockpit.lab.spec import FleetSpec, HostSpec
 from cockpit.lab.state import HostState, LabState, LoopRec
+from cockpit.wording import count
 
 if TYPE_CHECKING:
     from cockpit.lab.lab import Lab
@@ -131,7 +132,8 @@ def build(lab: Lab, spec: FleetSpec, echo: Callable[[str], None]) -> float:
     if failed:
         first = failed[0]
         if isinstance(first, LabError):
-            raise LabError(f"{first}" + (f" (and {len(failed) - 1} more host errors)" if len(failed) > 1 else ""))
+            more = f" (and {count(len(failed) - 1, 'more host error')})" if len(failed) > 1 else ""
+            raise LabError(f"{first}{more}")
         raise first
     lab.write_inventory()
     with lab.store.lock():

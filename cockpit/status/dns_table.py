@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cockpit.untrusted import printable
+from cockpit.wording import count
 
 
 def _worst(site: dict[str, Any]) -> str:
@@ -25,7 +26,7 @@ def dns_lines(doc: dict[str, Any]) -> list[str]:
     if not sites:
         return []
     full = sum(1 for s in sites if s["severity"] == "ok")
-    lines = [f"dns: {full}/{len(sites)} sites fully propagated"]
+    lines = [f"dns: {full}/{count(len(sites), 'site')} fully propagated"]
     for s in sites:
         if s["severity"] == "ok":
             continue
