@@ -15,8 +15,9 @@ the target's name where the confirm screen asks for it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from screens.action_progress import ActionProgressScreen
 from screens.confirm_action import ConfirmActionScreen
 
 ATTEMPTS = 20
-KEY = {"disks": "1", "sites": "2", "transfers": "3", "dns": "4"}
+PANE_BINDING = {"disks": "pane_disks", "sites": "pane_sites", "transfers": "pane_transfers", "dns": "pane_dns"}
 
 
 class AutopilotError(Exception):
@@ -47,6 +48,9 @@ class Drill:
     timeout: float = 600.0
     log: Callable[[str], None] = lambda msg: None
     marks: dict[str, float] = field(default_factory=dict)  # step -> monotonic time reached (for the drill bench)
+    attempts: int = ATTEMPTS  # confirm screens opened per step before giving up
+    retry_pause: float = 3.0  # seconds before looking again at a step whose precondition failed
+    run_retries: int = 2  # runs of a step again after it failed on a timeout (a loaded machine)
 
 
 async def fly(pilot: Pilot[int], drill: Drill) -> None:
@@ -54,16 +58,16 @@ async def fly(pilot: Pilot[int], drill: Drill) -> None:
     app = pilot.app
     await _until(pilot, drill, drill.outage_over, "the outage to be over")
     drill.marks["first_key"] = time.monotonic()
-    await _act(pilot, drill, STOP_CRON, drill.host)
+    await act(pilot, drill, STOP_CRON, drill.host)
     for site in drill.sites:
-        await _act(pilot, drill, MOVE_DATABASE, site)
+        await act(pilot, drill, MOVE_DATABASE, site)
     drill.marks["databases_moved"] = time.monotonic()
-    await _act(pilot, drill, FAILOVER_HOST, drill.host)
+    await act(pilot, drill, FAILOVER_HOST, drill.host)
     drill.marks["failed_over"] = time.monotonic()
     for site in drill.sites:
-        await _act(pilot, drill, IMPORT_START, site)
+        await act(pilot, drill, IMPORT_START, site)
     drill.marks["imports_started"] = time.monotonic()
-    await _press(pilot, drill, KEY["dns"])
+    await _press(pilot, drill, key_for(_keys(pilot), PANE_BINDING["dns"]))
     await _until(pilot, drill, drill.dns_settled, "every DNS server to answer the standby's address")
     drill.marks["dns_settled"] = time.monotonic()
     drill.log("runbook done")
@@ -74,32 +78,80 @@ async def fly(pilot: Pilot[int], drill: Drill) -> None:
 class Step:
     pane: str
     kind: str  # what the pane's cursor selects: host | site
-    key: str
+    binding: str  # the key binding's id (cockpit.keymap): the key is the one the inventory's [keys] maps it to
     action: str
     typed: bool  # the confirm screen wants the target's name typed
 
 
-STOP_CRON = Step("disks", "host", "c", "stop-cron", typed=False)
-MOVE_DATABASE = Step("sites", "site", "D", "move-database", typed=True)
-FAILOVER_HOST = Step("disks", "host", "F", "failover-host", typed=True)
-IMPORT_START = Step("sites", "site", "i", "import-start", typed=False)
+STOP_CRON = Step("disks", "host", "stop_cron", "stop-cron", typed=False)
+MOVE_DATABASE = Step("sites", "site", "move_database", "move-database", typed=True)
+FAILOVER_HOST = Step("disks", "host", "failover_host", "failover-host", typed=True)
+IMPORT_START = Step("sites", "site", "import_start", "import-start", typed=False)
+RUNBOOK = (STOP_CRON, MOVE_DATABASE, FAILOVER_HOST, IMPORT_START)
+
+RUN, OTHER_ROW, NOT_YET = "run", "other-row", "not-yet"
 
 
-async def _act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
-    app = pilot.app
-    pane, kind, key, action, typed = step.pane, step.kind, step.key, step.action, step.typed
-    for _attempt in range(ATTEMPTS):
+def key_for(keys: Mapping[str, str], binding: str) -> str:
+    """The key an engineer presses for ``binding`` (the first, if the inventory maps several)."""
+    return keys[binding].split(",")[0].strip()
+
+
+def at_confirm(shown_target: str, wanted: str, run_disabled: bool) -> str:
+    """What to do on a confirm screen: RUN it; OTHER_ROW when it names another target (the rows
+    re-sorted under the cursor: escape and select again); NOT_YET when a precondition failed
+    (e.g. the host just came back from its reboot: escape and look again a little later)."""
+    if shown_target != wanted:
+        return OTHER_ROW
+    return NOT_YET if run_disabled else RUN
+
+
+def worth_rerunning(message: str) -> bool:
+    """A run that failed only because a server did not answer in time (a loaded machine): an engineer
+    runs it again. The runbook's actions are safe to run twice (move-database sets the standby's
+    earlier copies aside, a started import is not started again)."""
+    return "no answer within" in message
+
+
+async def act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
+    """Select ``target`` in the step's pane, press the step's key, read the confirm screen (typing the
+    name where asked) and run it; wait for the run to finish, running it again (``run_retries``) if it
+    failed on a timeout. Raises AutopilotError if it cannot."""
+    action = step.action
+    for retry in range(drill.run_retries + 1):
+        before = await _start(pilot, drill, step, target)
+        drill.log(f"{action} {target}: started")
+        run = await _until_value(pilot, drill, functools.partial(_finished, pilot, action, target, before),
+                                 f"{action} {target} to finish")
+        drill.log(f"{action} {target}: {run.state}: {run.message}")
+        if run.ok:
+            break
+        if retry < drill.run_retries and worth_rerunning(run.message):
+            drill.log(f"{action} {target}: a server did not answer in time; running it again")
+            await _leave_overlays(pilot, drill)
+            await pilot.pause(drill.retry_pause)
+            continue
+        raise AutopilotError(f"{action} {target}: {run.state}: {run.message}")
+    await _leave_overlays(pilot, drill)
+    pilot.app.refresh()
+
+
+async def _start(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> int:
+    """Start ``step`` on ``target`` through the UI; returns how many runs there were before it."""
+    keys = _keys(pilot)
+    kind, key, action, typed = step.kind, key_for(keys, step.binding), step.action, step.typed
+    for _attempt in range(drill.attempts):
         await _leave_overlays(pilot, drill)
-        await _press(pilot, drill, KEY[pane])
+        await _press(pilot, drill, key_for(keys, PANE_BINDING[step.pane]))
         await select_row(pilot, drill, kind, target)
         before = len(_runs(pilot))
         await _press(pilot, drill, key)
         screen = await _wait_confirm(pilot, drill)
         if screen is None:
             if action in ("stop-cron", "import-start") and len(_runs(pilot)) > before:
-                break  # no confirm screen: it ran at once
+                return before  # no confirm screen: it ran at once
             continue
-        if screen.target_name != target:  # the rows re-sorted under the cursor: not this one
+        if at_confirm(screen.target_name, target, run_disabled=False) == OTHER_ROW:
             await _press(pilot, drill, "escape")
             continue
         if typed:
@@ -107,31 +159,28 @@ async def _act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None
             await pilot.press(*target)
             await pilot.pause(drill.pause)
         run_button = screen.query_one("#confirm-run")
-        if run_button.disabled:  # a precondition failed (e.g. the host just came back): look again shortly
+        if at_confirm(screen.target_name, target, run_button.disabled) == NOT_YET:
             await _press(pilot, drill, "escape")
-            await pilot.pause(3.0)
+            await pilot.pause(drill.retry_pause)
             continue
         run_button.focus()
         await _press(pilot, drill, "enter")
-        break
-    else:
-        raise AutopilotError(f"{action} {target}: no runnable confirm screen after {ATTEMPTS} tries "
-                             "(preconditions not met?)")
-    drill.log(f"{action} {target}: started")
-    run = await _until_value(pilot, drill, lambda: _finished(pilot, action, target), f"{action} {target} to finish")
-    drill.log(f"{action} {target}: {run.state}: {run.message}")
-    if not run.ok:
-        raise AutopilotError(f"{action} {target}: {run.state}: {run.message}")
-    await _leave_overlays(pilot, drill)
-    app.refresh()
+        return before
+    raise AutopilotError(f"{action} {target}: no runnable confirm screen after {drill.attempts} tries "
+                         "(preconditions not met?)")
+
+
+def _keys(pilot: Pilot[int]) -> Mapping[str, str]:
+    return pilot.app.keys  # type: ignore[attr-defined,no-any-return]
 
 
 def _runs(pilot: Pilot[int]) -> list[ActionRun]:
     return list(pilot.app.actions.runs)  # type: ignore[attr-defined]
 
 
-def _finished(pilot: Pilot[int], action: str, target: str) -> ActionRun | None:
-    for run in reversed(_runs(pilot)):
+def _finished(pilot: Pilot[int], action: str, target: str, after: int) -> ActionRun | None:
+    """The run of ``action`` on ``target`` started after the first ``after`` runs, once it is finished."""
+    for run in reversed(_runs(pilot)[after:]):
         if run.action == action and run.target == target:
             return run if run.finished else None
     return None

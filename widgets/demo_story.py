@@ -1,13 +1,20 @@
 """The demo's side panel: the outage's timeline as it is played (the
 scenario's phases) and the engineer's actions, newest last, so an audience can
 follow what broke and what was done. Reads the engine's timeline in a worker
-thread every 2 s (the file may be appended by another process)."""
+thread every 2 s (the file may be appended by another process).
+
+Where the screen has room for the side panel next to a whole 80-column
+dashboard (``SIDE_MIN_WIDTH``) it is docked on the right; on smaller screens
+(80×24) it collapses to a one-line ticker between the panes and the footer with the newest
+step only, so the panes keep every column (the whole story is on the timeline,
+``t``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.screen import Screen
 from textual.widgets import Static
 
 from cockpit.timeline.event import Event
@@ -18,39 +25,82 @@ if TYPE_CHECKING:
 
 SCENARIO = "scenario"
 SHOWN = 14
+SIDE_WIDTH = 42
+SIDE_MIN_WIDTH = 80 + SIDE_WIDTH
+WAITING = "waiting for the outage…"
+
+
+def story_events(events: list[Event]) -> list[Event]:
+    """The events the story tells: what the scenario did and what the engineer did, newest last."""
+    return [e for e in events if e.source in (SCENARIO, "action")][-SHOWN:]
+
+
+def _event_text(e: Event, limit: int) -> Text:
+    text = Text(end="")
+    text.append(e.at.strftime("%H:%M:%S"), style="dim")
+    text.append(" ⚡ " if e.source == SCENARIO else " ▶ ", style="bold red" if e.source == SCENARIO else "bold")
+    text.append_text(host_text(e.summary, limit=limit))
+    return text
 
 
 def story_lines(events: list[Event]) -> Text:
-    text = Text(end="")
-    picked = [e for e in events if e.source in (SCENARIO, "action")][-SHOWN:]
+    """The side panel: every picked event, one paragraph each."""
+    picked = story_events(events)
     if not picked:
-        text.append("waiting for the outage…", style="dim")
-    for e in picked:
-        if text:
-            text.append("\n")
-        text.append(e.at.strftime("%H:%M:%S"), style="dim")
-        text.append(" ⚡ " if e.source == SCENARIO else " ▶ ", style="bold red" if e.source == SCENARIO else "bold")
-        text.append_text(host_text(e.summary, limit=160))
+        return Text(WAITING, style="dim", end="")
+    return Text("\n", end="").join(_event_text(e, 160) for e in picked)
+
+
+def ticker_line(events: list[Event]) -> Text:
+    """The one-line ticker: the newest step only (the widget cuts it at the screen's width)."""
+    picked = story_events(events)
+    text = Text("Demo ", style="bold", end="")
+    text.append_text(_event_text(picked[-1], 160) if picked else Text(WAITING, style="dim"))
     return text
 
 
 class DemoStory(Static):
-    DEFAULT_CSS = """
-    DemoStory { dock: right; width: 42; height: 1fr; border: round $accent; padding: 0 1; }
+    DEFAULT_CSS = f"""
+    DemoStory {{ dock: right; width: {SIDE_WIDTH}; height: 1fr; border: round $accent; padding: 0 1; }}
+    DemoStory.-ticker {{
+        dock: none; width: 1fr; height: 1; border: none; padding: 0 1;  /* in the flow: below the panes, above the footer */
+        background: $accent 30%; text-wrap: nowrap; text-overflow: ellipsis;
+    }}
     """
 
     def __init__(self, timeline: Timeline) -> None:
-        super().__init__(Text("waiting for the outage…", style="dim", end=""), id="demo-story")
+        super().__init__(Text(WAITING, style="dim", end=""), id="demo-story")
         self.timeline = timeline
         self.border_title = "Demo: the outage"
+        self._events: list[Event] = []
+
+    @property
+    def ticker(self) -> bool:
+        return self.has_class("-ticker")
 
     def on_mount(self) -> None:
+        screen = self.screen
+        self._fit(screen)
+        screen.screen_layout_refresh_signal.subscribe(self, self._fit)
         self.set_interval(2.0, self._refresh_story)
         self._refresh_story()
+
+    def _fit(self, screen: Screen[object]) -> None:
+        ticker = screen.size.width < SIDE_MIN_WIDTH
+        if ticker != self.ticker:
+            self.set_class(ticker, "-ticker")
+            self._show()
 
     def _refresh_story(self) -> None:
         self.run_worker(self._read, thread=True, exclusive=True, group="demo-story")
 
     def _read(self) -> None:
-        text = story_lines(self.timeline.events())
-        self.app.call_from_thread(self.update, text)
+        events = story_events(self.timeline.events())
+        self.app.call_from_thread(self.show_events, events)
+
+    def show_events(self, events: list[Event]) -> None:
+        self._events = events
+        self._show()
+
+    def _show(self) -> None:
+        self.update(ticker_line(self._events) if self.ticker else story_lines(self._events))
