@@ -90,6 +90,7 @@ IMPORT_START = Step("sites", "site", "import_start", "import-start", typed=False
 RUNBOOK = (STOP_CRON, MOVE_DATABASE, FAILOVER_HOST, IMPORT_START)
 
 RUN, OTHER_ROW, NOT_YET = "run", "other-row", "not-yet"
+TIMEOUT_WORDS = ("no answer within", "timed out after")  # MySQL / SSH messages of a server too slow to answer
 
 
 def key_for(keys: Mapping[str, str], binding: str) -> str:
@@ -110,7 +111,7 @@ def worth_rerunning(message: str) -> bool:
     """A run that failed only because a server did not answer in time (a loaded machine): an engineer
     runs it again. The runbook's actions are safe to run twice (move-database sets the standby's
     earlier copies aside, a started import is not started again)."""
-    return "no answer within" in message
+    return any(said in message for said in TIMEOUT_WORDS)
 
 
 async def act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:

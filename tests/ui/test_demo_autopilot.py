@@ -60,6 +60,7 @@ def test_a_run_that_failed_on_a_timeout_is_run_again_and_nothing_else() -> None:
     # seen at 20 sites per host on a loaded machine: the copy was done, the verification's login timed out
     assert worth_rerunning("verification failed: verification could run: MySQL on standby1 (127.0.0.1:3306 via "
                            "SSH): no answer within 5 s (server hung?)")
+    assert worth_rerunning("lock site.acme: host standby1 is down: connect timed out after 5 s")  # ditto, SSH
     assert not worth_rerunning("step failed: 1 of 2 sites not failed over")
     assert not worth_rerunning("verification failed: acme.worker on standby1 passes CHECK TABLE: Corrupt")
 
