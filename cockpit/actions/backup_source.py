@@ -59,11 +59,11 @@ class Backup:
             return md.parse_tables(text, self.database)
         return rs.parse_backup_tables(text)
 
-    def shown(self, table: str, scratch: str) -> str:
-        """The plan's line for loading ``table`` into ``scratch``."""
+    def shown(self, scratch: str, *tables: str) -> str:
+        """The plan's line for loading ``tables`` into ``scratch``."""
         if self.mydumper:
-            return f"[{self.host}] {md.shown(self.path, self.database, table)} | mariadb {scratch}"
-        return f"[{self.host}] {rs.shown_load(self.path, table, scratch)}"
+            return f"[{self.host}] {md.shown(self.path, self.database, *tables)} | mariadb {scratch}"
+        return f"[{self.host}] {rs.shown_load(self.path, ', '.join(tables), scratch)}"
 
 
 def site_backup(site: Site) -> Backup | None:

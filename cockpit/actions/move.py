@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from cockpit import clock
 from cockpit.actions import restore_sql as rs
 from cockpit.actions import stream
+from cockpit.actions.backup_source import Backup, site_backup
 from cockpit.actions.base import Action, site_lock
 from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Check, Plan, StepFailed, StepSpec
@@ -72,14 +73,13 @@ class MoveDatabase(Action):
         live_ok, tables, statuses = await self._source(ctx, src, site, db)
         checks.append(Check(f"the current host {src} can be read (sound tables are copied live)", True,
                             f"{len(tables)} tables found" if live_ok else f"no: {statuses.get('')}"))
-        backup_host = site.backup_host or site.host
+        backup = site_backup(site)
         b_date: str | None = None
         b_tables: list[str] = []
-        if site.backup:
+        if backup is not None:
             try:
-                out = decode((await run_command(ctx, backup_host, rs.backup_tables_command(site.backup),
-                                                timeout=60)).stdout)
-                b_date, b_tables = rs.parse_backup_tables(out)
+                out = decode((await run_command(ctx, backup.host, backup.tables_command(), timeout=60)).stdout)
+                b_date, b_tables = backup.parse_tables(out)
             except StepFailed as e:
                 statuses["backup"] = str(e)
         if not live_ok:
@@ -106,7 +106,7 @@ class MoveDatabase(Action):
         for live in (True, False):
             group = [o.table for o in origins if o.live is live]
             if group:
-                steps.append(self._copy_step(group, live, site, db, src=src, backup_host=backup_host,
+                steps.append(self._copy_step(group, live, site, db, src=src, backup=backup,
                                              standby=standby, scratch=scratch))
         existing = await self._existing(ctx, standby, site, db)
         renames = [f"{quote_ident(db)}.{quote_ident(o.table)} TO "
@@ -164,7 +164,7 @@ class MoveDatabase(Action):
         return StepSpec(title, tuple(s + ";" for s in statements), host, run)
 
     @staticmethod
-    def _copy_step(tables: list[str], live: bool, site: Site, db: str, *, src: str, backup_host: str,
+    def _copy_step(tables: list[str], live: bool, site: Site, db: str, *, src: str, backup: Backup | None,
                    standby: str, scratch: str) -> StepSpec:
         m = site.mysql
         names = ", ".join(tables)
@@ -174,10 +174,10 @@ class MoveDatabase(Action):
             title = (f"Copy {len(tables)} table(s) LIVE from {src} in one mariadb-dump --single-transaction "
                      f"(one snapshot, streamed over SSH): {names}")
         else:
-            assert site.backup is not None
-            from_host, from_cmd = backup_host, rs.section_command(site.backup, *tables)
-            shown = f"[{backup_host}] {rs.shown_load(site.backup, names, scratch)} (on {standby})"
-            title = f"Copy {len(tables)} table(s) from the BACKUP on {backup_host}: {names}"
+            assert backup is not None
+            from_host, from_cmd = backup.host, backup.section_command(*tables)
+            shown = f"{backup.shown(scratch, *tables)} (on {standby})"
+            title = f"Copy {len(tables)} table(s) from the BACKUP ({backup.where}): {names}"
 
         async def run(ctx: ActionContext) -> str:
             try:

@@ -80,9 +80,9 @@ def parse_tables(text: str, database: str) -> tuple[str | None, list[str]]:
     return date, sorted(tables - views)
 
 
-def shown(directory: str, database: str, table: str) -> str:
-    """What the plan shows for reading the table out of the directory."""
+def shown(directory: str, database: str, *tables: str) -> str:
+    """What the plan shows for reading the tables out of the directory."""
     d = directory.rstrip("/")
-    return (f"cat {shlex.quote(f'{d}/{database}.{table}-schema.sql')} "
-            f"{shlex.quote(f'{d}/{database}.{table}')}{{.sql,.NNNNN.sql}}[.gz|.zst]")
+    return " ".join(f"cat {shlex.quote(f'{d}/{database}.{t}-schema.sql')} "
+                    f"{shlex.quote(f'{d}/{database}.{t}')}{{.sql,.NNNNN.sql}}[.gz|.zst];" for t in tables)
 

@@ -159,7 +159,7 @@ class RestoreTable(Action):
             return f"{n} rows loaded from the backup into {scratch}.{table}"
 
         return StepSpec(f"Load {table} from the backup into the scratch schema {scratch}{via}",
-                        (backup.shown(table, scratch) + f" (on {host})",), host, run)
+                        (backup.shown(scratch, table) + f" (on {host})",), host, run)
 
     @staticmethod
     def _check_step(host: str, site: Site, db: str, table: str) -> StepSpec:

@@ -3,9 +3,8 @@
 The table's section of a ``mariadb-dump`` file is cut out on the host with awk
 (the dump's header of SET statements, then from the table's ``-- Table
 structure for table `T``` line up to the next table, view or routine section)
-and loaded by the host's ``mariadb`` client into a scratch schema. The
-credentials reach the client through a private temporary option file whose
-content comes on stdin, never on a command line.
+on the backup's host, and streamed into the target's ``mariadb`` client
+(:mod:`cockpit.actions.stream`), which loads it into a scratch schema.
 """
 
 from __future__ import annotations
@@ -70,16 +69,6 @@ def parse_backup_tables(text: str) -> tuple[str | None, list[str]]:
         elif line.startswith(prefix) and line.endswith("`"):
             tables.append(line[len(prefix):-1].replace("``", "`"))
     return date, tables
-
-
-def load_command(backup: str, table: str, scratch: str, *, address: str, port: int) -> str:
-    q = shlex.quote
-    client = (f'mariadb --defaults-extra-file="$CNF" {q(f"--host={address}")} {q(f"--port={port}")} '
-              f"--protocol=tcp {q(scratch)}")
-    return ("umask 077; CNF=$(mktemp /run/cockpit-restore.XXXXXX) || exit 1; cat > \"$CNF\"; "
-            f"[ -r {q(backup)} ] || {{ rm -f \"$CNF\"; echo 'backup not readable' >&2; exit 3; }}; "
-            f"COCKPIT_HDR={q(header_line(table))} awk {q(_AWK)} {q(backup)} | {client}; "
-            "rc=$?; rm -f \"$CNF\"; exit $rc")
 
 
 def shown_load(backup: str, table: str, scratch: str) -> str:

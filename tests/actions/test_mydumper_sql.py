@@ -61,3 +61,10 @@ def test_hostile_directory_and_names_are_quoted(tmp_path: Path) -> None:
     for cmd in (md.probe_command(evil, "a", "t"), md.section_command(evil, "a", "t"), md.tables_command(evil)):
         sh(cmd)
     assert not canary.exists()
+
+
+def test_section_of_two_tables_reads_both_in_one_pass() -> None:
+    p = sh(md.section_command(str(DATA / DIRS[1]), "acme", "worker", "note"))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.index("CREATE TABLE `worker`") < p.stdout.index("CREATE TABLE `note`")
+    assert "CREATE TABLE `v`" not in p.stdout

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.actions import cron_commands, maintenance, restore_sql
+from cockpit.actions import cron_commands, maintenance, mydumper_sql, restore_sql
 from cockpit.actions.targets import Target, TargetKind
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
@@ -45,6 +45,11 @@ def commands(value: str) -> list[tuple[str, str, bytes | None]]:
         ("restore: probe backup", restore_sql.probe_backup_command(f"/nonexistent/{value}", f"t{value}"), None),
         ("restore: table section", restore_sql.section_command(f"/nonexistent/{value}", f"t{value}"), None),
         ("restore: backup tables", restore_sql.backup_tables_command(f"/nonexistent/{value}"), None),
+        ("restore: mydumper probe", mydumper_sql.probe_command(f"/nonexistent/{value}", f"d{value}", f"t{value}"),
+         None),
+        ("restore: mydumper section", mydumper_sql.section_command(f"/nonexistent/{value}", f"d{value}", f"t{value}"),
+         None),
+        ("restore: mydumper tables", mydumper_sql.tables_command(f"/nonexistent/{value}"), None),
         ("import: start (state dir cannot be made)", remote.start_command(plan, "import"), b"{}\n"),
         ("import: cancel", remote.cancel_command(plan, value), None),
         ("import: status", remote.status_command(f"/nonexistent/{value}", "0123456789abcdef", [value]), None),
