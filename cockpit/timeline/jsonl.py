@@ -2,24 +2,20 @@
 
 :class:`JsonlTail` reads only what was appended since its last read, keeps a
 torn last line (a writer mid-append, or one that crashed) for later, and starts
-over when the file was replaced or truncated. :func:`append_line` appends one
-record under an exclusive flock and fsyncs it; if a crashed writer left a line
-without its newline, it ends that line first, so the torn record costs only
-itself and never the next one.
+over when the file was replaced or truncated. :func:`write_records` appends
+records and fsyncs them, under the exclusive flock of
+:func:`cockpit.timeline.segments.locked_for_append`; if a crashed writer left a
+line without its newline, it is ended first (:func:`end_torn_line`), so the
+torn record costs only itself and never the next one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from cockpit.paths import ensure_private_dir, open_private
 
 MAX_LINE = 1 << 20  # a longer line is not a record of ours
 
@@ -36,6 +32,17 @@ class JsonlTail:
         self.path = path
         self._ino: tuple[int, int] | None = None
         self._offset = 0
+
+    @property
+    def ident(self) -> tuple[int, int] | None:
+        """(device, inode) of the file being followed; None before the first read or when there is none."""
+        return self._ino
+
+    def moved_to(self, path: Path) -> JsonlTail:
+        """A tail of the same file under its new name (after a rotation), from where this one was."""
+        tail = JsonlTail(path)
+        tail._ino, tail._offset = self._ino, self._offset
+        return tail
 
     def read_new(self) -> Chunk:
         """Records appended since the last call (complete lines only)."""
@@ -69,19 +76,6 @@ class JsonlTail:
         return chunk
 
 
-@contextlib.contextmanager
-def locked_for_append(path: Path) -> Iterator[int]:
-    """An O_APPEND descriptor of ``path`` under an exclusive flock (blocks other writers)."""
-    ensure_private_dir(path.parent)
-    fd = open_private(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        _end_torn_line(fd)
-        yield fd
-    finally:
-        os.close(fd)  # releases the lock
-
-
 def write_records(fd: int, records: list[dict[str, Any]]) -> None:
     data = b"".join(json.dumps(r, ensure_ascii=False, default=str).encode("utf-8") + b"\n" for r in records)
     view = memoryview(data)
@@ -91,7 +85,8 @@ def write_records(fd: int, records: list[dict[str, Any]]) -> None:
     os.fsync(fd)
 
 
-def _end_torn_line(fd: int) -> None:
+def end_torn_line(fd: int) -> None:
+    """End a line a crashed writer left without its newline (call under the lock)."""
     size = os.fstat(fd).st_size
     if size and os.pread(fd, 1, size - 1) != b"\n":
         os.write(fd, b"\n")

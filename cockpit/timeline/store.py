@@ -8,6 +8,9 @@ processes that see the same change record it once. A restarted cockpit reads
 the file first, so it does not record again what was already known. An
 observation older than the fact's last event is stale and ignored.
 
+The file is rotated by size (``timeline-000001.jsonl`` ...; never deleted)
+and read back across every segment (:mod:`cockpit.timeline.segments`).
+
 Writing is best effort: when the file cannot be written, the timeline keeps
 events in memory and says why in :attr:`Timeline.error` (observing never
 breaks a sweep).
@@ -26,7 +29,8 @@ from cockpit.audit.log import Actor
 from cockpit.inventory.model import Inventory
 from cockpit.paths import state_dir
 from cockpit.timeline.event import Event, Observation, event_from_json
-from cockpit.timeline.jsonl import JsonlTail, locked_for_append, write_records
+from cockpit.timeline.jsonl import write_records
+from cockpit.timeline.segments import DEFAULT_ROTATE_BYTES, SegmentedTail, locked_for_append, rotate_if_over
 
 log = logging.getLogger(__name__)
 FILE_NAME = "timeline.jsonl"
@@ -38,13 +42,14 @@ def timeline_path(inv: Inventory) -> Path:
 
 
 class Timeline:
-    def __init__(self, path: Path | None, *, by: str | None = None):
-        """``path=None`` keeps events in memory only."""
+    def __init__(self, path: Path | None, *, by: str | None = None, rotate_bytes: int = DEFAULT_ROTATE_BYTES):
+        """``path=None`` keeps events in memory only; the file is rotated past ``rotate_bytes``."""
         self.path = path
+        self.rotate_bytes = rotate_bytes
         self.by = by if by is not None else str(Actor.current())
         self.error: str | None = None  # why events are not being written, if they are not
         self.corrupt_lines = 0
-        self._tail = JsonlTail(path) if path is not None else None
+        self._tail = SegmentedTail(path) if path is not None else None
         self._events: list[Event] = []
         self._last: dict[str, Event] = {}
         self._lock = threading.Lock()
@@ -123,6 +128,7 @@ class Timeline:
             write_records(fd, docs)
             before = len(self._events)
             self._refresh()  # what we wrote, as stored (and as any other reader sees it)
+            rotate_if_over(self.path, fd, self.rotate_bytes)  # still under the lock: no writer is mid-append
             return self._events[before:]
 
     def _refresh(self) -> None:
