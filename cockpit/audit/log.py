@@ -3,6 +3,12 @@
 Every record carries who (local user, machine, pid), when (UTC) and what. The
 writer never truncates or rewrites the file; readers tolerate a torn last line
 (a crash mid-write) and report it rather than failing.
+
+Unlike the timeline (:mod:`cockpit.timeline.segments`), the audit is not
+rotated: only actions write it (a few hundred bytes per step, never the
+read-only wallboard), so it grows with what engineers do, not with time, and
+one file is what every reader (crash detection, the timeline, an auditor with
+grep) can never half-read. Archive it by hand if it is ever needed.
 """
 
 from __future__ import annotations
