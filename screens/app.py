@@ -100,6 +100,8 @@ class CockpitApp(ActionKeys, App[int]):
         return DisksSwept(hosts, self.engine.summary(), self.engine.last_disk_sweep)
 
     def on_disks_swept(self, message: DisksSwept) -> None:
+        if not self.screen_stack:  # a sweep that ends while the app closes: no screen shows it
+            return
         self.show_disks(message)
 
     def show_disks(self, message: DisksSwept) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from ui_helpers import disk_table, settle, visible_text
+from ui_states import mixed_fleet
 
 from cockpit.engine.engine import Engine
+from cockpit.engine.summary import summarize
 from screens.app import CockpitApp
 from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
+from screens.messages import DisksSwept
 
 
 async def test_starts_and_shows_rows_from_engine_state(make_inventory, closed_port) -> None:
@@ -147,3 +150,12 @@ async def test_a_failing_sweep_is_a_notification_and_polling_goes_on(make_invent
         assert notes == [("the disks poll failed: RuntimeError: engine bug [bold]x[/]", "error", False)]
         assert app.disk_poller.scheduled  # the next poll is on its way
 
+
+async def test_a_sweep_that_ends_as_the_app_closes_is_dropped(make_inventory, closed_port) -> None:
+    # seen in bench/screenshots.py: a DisksSwept handled after the screens were gone raised IndexError
+    app = CockpitApp(Engine(make_inventory({"web1": closed_port})), poll=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert not app.screen_stack
+    hosts = mixed_fleet()
+    app.on_disks_swept(DisksSwept(hosts, summarize(hosts.values()), None))
