@@ -52,6 +52,7 @@ def read_dns(t: Table | None) -> Dns | None:
         concurrency=t.integer("concurrency", 256, lo=1, hi=10000),
         refresh=t.number("refresh", 10.0, lo=0.5),
         update=update,
+        failover_ttl=t.integer("failover_ttl", None, lo=1, hi=86400),
     )
     t.finish()
     return dns

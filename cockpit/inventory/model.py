@@ -112,6 +112,7 @@ class Dns:
     concurrency: int = 256
     refresh: float = 10.0
     update: DnsUpdate | None = None
+    failover_ttl: int | None = None  # failover-site lowers a longer TTL to this first (None: the TTL is kept)
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,11 @@ bwlimit_kbps = 500
 """))
     assert inv.dns is not None and [n.name for n in inv.dns.nameservers] == ["ns1", "ns2"]
     assert inv.dns.update is not None and inv.dns.update.algorithm == "hmac-sha256"
+    assert inv.dns.failover_ttl is None  # failover keeps the TTL unless asked
     assert inv.storage.source_root == "/backup/storage" and inv.storage.bwlimit_kbps == 500
+    dns = '[dns]\nzone = "example.test"\n'
+    assert load_inventory(write(tmp_path, SITES + dns + "failover_ttl = 60\n")).dns.failover_ttl == 60  # type: ignore[union-attr]
+    assert error_of(tmp_path, SITES + dns + "failover_ttl = 0\n").key == "dns.failover_ttl"
 
 
 @pytest.mark.parametrize("arg", ["--delete", "--delete-after", "--remove-source-files", "-e", "x"])
