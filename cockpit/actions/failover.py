@@ -4,7 +4,9 @@ failover-site: preconditions on the standby (answers, the site's database
 there with every table passing CHECK TABLE, a public address, a DNS update
 server), the /storage import state shown; then a TSIG-signed RFC 2136 update
 replacing the site's A/AAAA with the standby's address, TTL kept
-(:func:`cockpit.dns.update.replace_site_address`), and the site's current host
+(:func:`cockpit.dns.update.replace_site_address`; with ``[dns] failover_ttl``
+a longer TTL is first lowered to it, addresses unchanged, and the new record
+gets it too, so a fail-back is quick), and the site's current host
 recorded as the standby (:mod:`cockpit.engine.placement`, persisted).
 Verification: the primary nameserver answers the new address. A re-run
 after a crash redoes only what is not done (the update replaces, the record
@@ -27,7 +29,7 @@ from cockpit.actions.locks import LockSpec
 from cockpit.actions.model import ActionRun, Check, Plan, StepFailed, StepSpec
 from cockpit.actions.targets import Target, TargetKind
 from cockpit.dns.targets import site_name
-from cockpit.dns.update import DnsUpdateError, primary_answer, replace_site_address
+from cockpit.dns.update import DnsUpdateError, current_records, primary_answer, replace_site_address
 from cockpit.engine import placement
 from cockpit.untrusted import printable
 from cockpit.wording import count, noun
@@ -69,18 +71,28 @@ class FailoverSite(Action):
         else:
             checks.append(standby_checks.storage_state(ctx, site))
         name = site_name(site, inv.dns.zone)
+        server = inv.dns.update.server
         try:
-            now = await primary_answer(inv, site)
-            checks.append(Check(f"{inv.dns.update.server} answers for {name}", True, ", ".join(now) or "no address"))
+            current = await current_records(server, inv.dns.update.port, name, 5.0)
+            now, ttl_now = current.addresses, current.ttl
+            checks.append(Check(f"{server} answers for {name}", True,
+                                (", ".join(now) or "no address") + (f" (TTL {ttl_now} s)" if ttl_now else "")))
         except DnsUpdateError as e:
-            now = ()
-            checks.append(Check(f"{inv.dns.update.server} answers for {name}", False, str(e)))
-        steps = []
+            now, ttl_now = (), None
+            checks.append(Check(f"{server} answers for {name}", False, str(e)))
+        steps, notes = [], []
+        lower = lower_ttl(inv.dns.failover_ttl, ttl_now) if now else None
         if set(now) != set(new):
-            steps.append(self._dns_step(name, new, inv.dns.update.server, standby))
+            if lower is not None:
+                steps.append(self._lower_ttl_step(name, now, lower, ttl_now, server))
+                notes.append(f"TTL lowered from {ttl_now} s to {lower} s first ([dns] failover_ttl): a later "
+                             f"fail-back propagates within {lower} s; caches that already hold the old answer "
+                             f"keep it up to {ttl_now} s (the DNS pane's \"done by\" counts with it)")
+            steps.append(self._dns_step(name, new, server, standby, ttl=lower, cached_ttl=ttl_now))
+        else:
+            notes.append(f"{name} already points at {standby}: no DNS change")
         previous = target.host.name
         steps.append(self._placement_step(site.name, standby, previous))
-        notes = () if steps[0].title.startswith("Send") else (f"{name} already points at {standby}: no DNS change",)
 
         async def verify(ctx: ActionContext) -> list[Check]:
             got = await primary_answer(ctx.engine.inventory, site)
@@ -90,7 +102,7 @@ class FailoverSite(Action):
                     Check(f"the engine's state says {site.name} runs on {standby}", moved == standby, moved)]
 
         return Plan(
-            self.name, target, self.summary, checks=tuple(checks), steps=tuple(steps), notes=notes,
+            self.name, target, self.summary, checks=tuple(checks), steps=tuple(steps), notes=tuple(notes),
             locks=(site_lock(standby, site.name),),
             verification=(f"{inv.dns.update.server} answers {', '.join(new)} for {name}",
                           f"the engine's state says {site.name} runs on {standby}",
@@ -102,25 +114,39 @@ class FailoverSite(Action):
         )
 
     @staticmethod
-    def _dns_step(name: str, new: tuple[str, ...], server: str, standby: str) -> StepSpec:
-        shown = tuple([f"nsupdate -y <key from the inventory> (TSIG) to {server}:",
-                       f"  update delete {name}. A", f"  update delete {name}. AAAA",
-                       *(f"  update add {name}. <TTL kept> {'AAAA' if ':' in a else 'A'} {a}" for a in new),
-                       "  send"])
+    def _dns_step(name: str, new: tuple[str, ...], server: str, standby: str, *, ttl: int | None,
+                  cached_ttl: int | None) -> StepSpec:
+        ttl_text = "<TTL kept>" if ttl is None else str(ttl)
 
         async def run(ctx: ActionContext) -> str:
             assert ctx.run is not None
             site = ctx.run.plan.target.site
             assert site is not None
             try:
-                result = await replace_site_address(ctx.engine.inventory, site, host=standby,
-                                                    state=ctx.state)
+                result = await replace_site_address(ctx.engine.inventory, site, host=standby, ttl=ttl,
+                                                    state=ctx.state, cached_ttl=cached_ttl)
             except DnsUpdateError as e:
                 raise StepFailed(str(e)) from None
             return result.describe()
 
-        return StepSpec(f"Send a TSIG-signed DNS update: {name} -> {', '.join(new)} (the old TTL kept)", shown,
-                        None, run)
+        return StepSpec(f"Send a TSIG-signed DNS update: {name} -> {', '.join(new)} "
+                        + ("(the old TTL kept)" if ttl is None else f"(TTL {ttl} s)"),
+                        _nsupdate(server, name, new, ttl_text), None, run)
+
+    @staticmethod
+    def _lower_ttl_step(name: str, now: tuple[str, ...], ttl: int, was: int | None, server: str) -> StepSpec:
+        async def run(ctx: ActionContext) -> str:
+            assert ctx.run is not None
+            site = ctx.run.plan.target.site
+            assert site is not None
+            try:  # the same addresses, a shorter TTL; not a move: not recorded as a DNS change
+                result = await replace_site_address(ctx.engine.inventory, site, addresses=now, ttl=ttl)
+            except DnsUpdateError as e:
+                raise StepFailed(str(e)) from None
+            return f"{result.name}: TTL {result.old_ttl} s -> {result.ttl} s ({', '.join(result.new_addresses)})"
+
+        return StepSpec(f"Lower the TTL of {name} from {was} s to {ttl} s first (addresses unchanged)",
+                        _nsupdate(server, name, now, str(ttl)), None, run)
 
     @staticmethod
     def _placement_step(site: str, standby: str, previous: str) -> StepSpec:
@@ -131,6 +157,19 @@ class FailoverSite(Action):
 
         return StepSpec(f"Record that {site} now runs on {standby} (the engine's state, persisted)",
                         (f"state.json: site_hosts.{site} = {standby}",), None, run)
+
+
+def lower_ttl(failover_ttl: int | None, ttl_now: int | None) -> int | None:
+    """The TTL to lower to before the address changes; None: keep the TTL (not asked, or not longer)."""
+    if failover_ttl is None or ttl_now is None or ttl_now <= failover_ttl:
+        return None
+    return failover_ttl
+
+
+def _nsupdate(server: str, name: str, addresses: tuple[str, ...], ttl: str) -> tuple[str, ...]:
+    return (f"nsupdate -y <key from the inventory> (TSIG) to {server}:",
+            f"  update delete {name}. A", f"  update delete {name}. AAAA",
+            *(f"  update add {name}. {ttl} {'AAAA' if ':' in a else 'A'} {a}" for a in addresses), "  send")
 
 
 class FailoverHost(Action):

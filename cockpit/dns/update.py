@@ -133,8 +133,12 @@ def build_update(zone: str, name: str, addresses: Sequence[str], *, ttl: int, ke
 
 async def replace_site_address(inventory: Inventory, site: Site | str, *, host: str | None = None,
                                addresses: Sequence[str] | None = None, ttl: int | None = None,
-                               state: StateFile | None = None, timeout: float | None = None) -> UpdateResult:
-    """Point ``site``'s name at ``host`` (its public addresses) or at ``addresses``. See the module doc."""
+                               state: StateFile | None = None, timeout: float | None = None,
+                               cached_ttl: int | None = None) -> UpdateResult:
+    """Point ``site``'s name at ``host`` (its public addresses) or at ``addresses``. See the module doc.
+
+    ``cached_ttl``: a TTL caches may still hold for the old answer although the server now has a shorter
+    one (it was lowered just before): "done by" counts with the longer of the two."""
     d = inventory.dns
     if d is None or d.update is None:
         raise DnsUpdateError("the inventory has no [dns.update] section: the cockpit cannot change DNS")
@@ -160,6 +164,7 @@ async def replace_site_address(inventory: Inventory, site: Site | str, *, host: 
     server, port = d.update.server, d.update.port
     old = await current_records(server, port, name, wait)
     old_ttl = old.ttl if old.ttl is not None else (old.negative_ttl or DEFAULT_NEGATIVE_TTL)
+    old_ttl = max(old_ttl, cached_ttl or 0)
     new_ttl = ttl if ttl is not None else (old.ttl or inventory_default_ttl(old))
     upd = build_update(d.zone, name, new, ttl=new_ttl, keyring=keyring, keyname=keyname, algorithm=algorithm)
     at = clock.now()

@@ -116,3 +116,37 @@ def test_killed_during_a_host_failover_the_next_run_completes_and_the_audit_show
     assert [(r["run_id"], r["result"]) for r in recs if r["kind"] == "action-end" and r["action"] == "failover-host"] \
         == [(runs[1], "done")]
     assert primary_answers(inv, "acme") == (public_ip(inv, "standby1"),)
+
+
+def test_failover_ttl_lowers_the_ttl_first_and_done_by_counts_with_the_old_one(dblab: Lab, tmp_path: Path) -> None:
+    import asyncio
+    import tomllib
+
+    from cockpit.dns import changes
+    from cockpit.dns.update import current_records, replace_site_address
+    from cockpit.lab.inventory_writer import dumps
+
+    inv = make_inventory(dblab, tmp_path)
+    data = tomllib.loads(inv.read_text())
+    data["dns"]["failover_ttl"] = 7
+    inv.write_text(dumps(data))
+    loaded = load_inventory(inv)
+    assert loaded.dns is not None and loaded.dns.update is not None
+    server, port = loaded.dns.update.server, loaded.dns.update.port
+    # acme on web1 with a 60 s TTL, whatever an earlier test left
+    asyncio.run(replace_site_address(loaded, "acme", addresses=[public_ip(inv, "web1")], ttl=60))
+    try:
+        p = cli(inv, "action", "failover-site", "acme", "--yes")
+        assert p.returncode == 0, p.stdout + p.stderr
+        lowered = p.stdout.index("Lower the TTL of acme.example.test from 60 s to 7 s first")
+        assert lowered < p.stdout.index("Send a TSIG-signed DNS update: acme.example.test -> ")
+        assert "TTL 60 s -> 7 s" in p.stdout  # the lowering step's own output
+        now = asyncio.run(current_records(server, port, "acme.example.test", 5.0))
+        assert (now.addresses, now.ttl) == ((public_ip(inv, "standby1"),), 7)  # moved, and the new TTL is short
+        change = changes.read(StateFile(tmp_path / "state" / "state.json").load())["acme"]
+        assert change.old_ttl == 60  # caches may hold web1's answer for 60 s, not 7: "done by" says so
+
+        p = cli(inv, "action", "failover-site", "acme", "--yes")  # done: nothing lowered or sent again
+        assert p.returncode == 0 and "Lower the TTL" not in p.stdout and "no DNS change" in p.stdout
+    finally:  # as failover-host leaves it, with the lab's TTL
+        asyncio.run(replace_site_address(loaded, "acme", addresses=[public_ip(inv, "standby1")], ttl=60))
