@@ -54,7 +54,7 @@ def test_dry_run_shows_the_plan_and_changes_nothing(lab: Lab, inv: Path) -> None
 
 def test_a_table_action_on_a_site_without_backup_says_what_is_missing(lab: Lab, inv: Path) -> None:
     p = cli(inv, "action", "restore-table", "ro-site.worker", "--yes")
-    assert p.returncode == 3 and "FAIL site ro-site has a mariadb-dump backup" in p.stdout
+    assert p.returncode == 3 and "FAIL site ro-site has a backup" in p.stdout and "add backup = " in p.stdout
 
 
 def test_without_yes_and_without_a_terminal_nothing_runs(lab: Lab, inv: Path) -> None:
