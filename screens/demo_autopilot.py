@@ -263,11 +263,13 @@ def autopilot(spec: dict[str, Any]) -> Callable[[Pilot[Any]], Coroutine[Any, Any
     drill = Drill(**spec)
 
     async def run(pilot: Pilot[Any]) -> None:
+        from cockpit.timeline.history import History
         from widgets.demo_story import DemoStory
 
         while not callable(getattr(pilot.app.screen, "target_selection", None)):  # the dashboard is up
             await pilot.pause(0.1)
-        await pilot.app.screen.mount(DemoStory(pilot.app.engine.timeline))  # type: ignore[attr-defined]
+        engine = pilot.app.engine  # type: ignore[attr-defined]
+        await pilot.app.screen.mount(DemoStory(History.for_inventory(engine.inventory, engine.timeline)))
         if not auto:
             return  # the user drives; ? shows the runbook
         try:

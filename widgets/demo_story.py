@@ -1,7 +1,8 @@
 """The demo's side panel: the outage's timeline as it is played (the
 scenario's phases) and the engineer's actions, newest last, so an audience can
-follow what broke and what was done. Reads the engine's timeline in a worker
-thread every 2 s (the file may be appended by another process).
+follow what broke and what was done. Reads the incident history (the
+engine's timeline merged with the audit log, where actions are recorded) in a
+worker thread every 2 s (the files may be appended by another process).
 
 Where the screen has room for the side panel next to a whole 80-column
 dashboard (``SIDE_MIN_WIDTH``) it is docked on the right; on smaller screens
@@ -21,7 +22,7 @@ from cockpit.timeline.event import Event
 from widgets.host_text import host_text
 
 if TYPE_CHECKING:
-    from cockpit.timeline import Timeline
+    from cockpit.timeline.history import History
 
 SCENARIO = "scenario"
 SHOWN = 14
@@ -63,16 +64,22 @@ class DemoStory(Static):
     DEFAULT_CSS = f"""
     DemoStory {{ dock: right; width: {SIDE_WIDTH}; height: 1fr; border: round $accent; padding: 0 1; }}
     DemoStory.-ticker {{
-        dock: none; width: 1fr; height: 1; border: none; padding: 0 1;  /* in the flow: below the panes, above the footer */
+        /* in the flow: below the panes, above the footer */
+        dock: none; width: 1fr; height: 1; border: none; padding: 0 1;
         background: $accent 30%; text-wrap: nowrap; text-overflow: ellipsis;
     }}
     """
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, history: History) -> None:
         super().__init__(Text(WAITING, style="dim", end=""), id="demo-story")
-        self.timeline = timeline
+        self.history = history
         self.border_title = "Demo: the outage"
         self._events: list[Event] = []
+
+    @property
+    def events(self) -> list[Event]:
+        """The events shown now, oldest first."""
+        return list(self._events)
 
     @property
     def ticker(self) -> bool:
@@ -95,7 +102,7 @@ class DemoStory(Static):
         self.run_worker(self._read, thread=True, exclusive=True, group="demo-story")
 
     def _read(self) -> None:
-        events = story_events(self.timeline.events())
+        events = story_events(self.history.entries())
         self.app.call_from_thread(self.show_events, events)
 
     def show_events(self, events: list[Event]) -> None:

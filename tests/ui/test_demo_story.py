@@ -5,9 +5,10 @@ so the panes keep their columns."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from demo_story_states import demo_timeline, mount_story
+from demo_story_states import demo_history, mount_story
 from textual.pilot import Pilot
 from ui_helpers import feed, visible_text
 from ui_states import mixed_fleet
@@ -15,7 +16,7 @@ from ui_states import mixed_fleet
 from cockpit.demo import outage
 from cockpit.engine.engine import Engine
 from screens.app import CockpitApp
-from widgets.demo_story import SIDE_MIN_WIDTH, SIDE_WIDTH, story_lines
+from widgets.demo_story import SIDE_MIN_WIDTH, SIDE_WIDTH, DemoStory, story_lines
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 
@@ -30,8 +31,8 @@ def test_the_raid_phase_counts_in_words() -> None:
     assert "4 tables corrupt on 2 of 6 sites" in outage.phases(6)[0].title
 
 
-def test_the_story_is_the_scenario_and_the_actions_in_order_escaped() -> None:
-    text = story_lines(demo_timeline().events())
+def test_the_story_is_the_scenario_and_the_actions_in_order_escaped(tmp_path: Path) -> None:
+    text = story_lines(demo_history(tmp_path).entries())
     lines = text.plain.split("\n")
     assert [line[:8] for line in lines] == ["03:00:00", "03:00:20", "03:00:40", "03:01:00", "03:01:05", "03:01:10"]
     assert "RAID on web1 writes garbage" in lines[0] and "SSH to web1 hangs" in lines[1]
@@ -46,11 +47,11 @@ def test_nothing_played_yet_says_so() -> None:
     assert story_lines([]).plain == "waiting for the outage…"
 
 
-async def test_a_side_panel_where_there_is_room_a_ticker_at_80_columns(make_app) -> None:
+async def test_a_side_panel_where_there_is_room_a_ticker_at_80_columns(make_app, tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(200, 60)) as pilot:
         feed(app, mixed_fleet())
-        story = await mount_story(pilot, demo_timeline())
+        story = await mount_story(pilot, demo_history(tmp_path))
         assert not story.ticker and story.region.width == SIDE_WIDTH and story.region.height == 60
         shown = " ".join(line.strip(" │╭╮╰╯─") for line in visible_text(story).split("\n"))  # unwrapped
         assert shown.index("RAID on web1") < shown.index("SSH to web1") < shown.index("started stop-cron")
@@ -66,18 +67,23 @@ async def test_a_side_panel_where_there_is_room_a_ticker_at_80_columns(make_app)
 
 
 async def _resize(pilot: Pilot[int], width: int, height: int) -> None:
+    """Resize, then let the layout settle (a loaded machine may need several refreshes)."""
     await pilot.resize_terminal(width, height)
-    await pilot.pause()
-    await pilot.pause()
+    story = pilot.app.screen.query_one(DemoStory)
+    want = width if width < SIDE_MIN_WIDTH else SIDE_WIDTH
+    for _ in range(100):
+        await pilot.pause()
+        if story.region.width == want and story.ticker == (width < SIDE_MIN_WIDTH) and story.size.width:
+            break
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_of_the_demo_story_on_the_dashboard(snap_compare, make_app, size) -> None:
+def test_snapshot_of_the_demo_story_on_the_dashboard(snap_compare, make_app, size, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         assert isinstance(pilot.app, CockpitApp)
         await pilot.pause()
         feed(pilot.app, mixed_fleet())
-        await mount_story(pilot, demo_timeline())
+        await mount_story(pilot, demo_history(tmp_path))
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
