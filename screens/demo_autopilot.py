@@ -50,7 +50,8 @@ class Drill:
     marks: dict[str, float] = field(default_factory=dict)  # step -> monotonic time reached (for the drill bench)
     attempts: int = ATTEMPTS  # confirm screens opened per step before giving up
     retry_pause: float = 3.0  # seconds before looking again at a step whose precondition failed
-    run_retries: int = 2  # runs of a step again after it failed on a timeout (a loaded machine)
+    run_retries: int = 5  # runs of a step again after it failed on a timeout (a loaded machine)
+    rerun_pause: float = 15.0  # seconds before running again: time for a loaded host to answer again
 
 
 async def fly(pilot: Pilot[int], drill: Drill) -> None:
@@ -130,7 +131,7 @@ async def act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
         if retry < drill.run_retries and worth_rerunning(run.message):
             drill.log(f"{action} {target}: a server did not answer in time; running it again")
             await _leave_overlays(pilot, drill)
-            await pilot.pause(drill.retry_pause)
+            await pilot.pause(drill.rerun_pause)
             continue
         raise AutopilotError(f"{action} {target}: {run.state}: {run.message}")
     await _leave_overlays(pilot, drill)
