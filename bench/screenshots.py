@@ -3,7 +3,8 @@
 Builds the demo scenario (6 sites per web host), plays the outage, and saves
 SVGs (Textual's screenshot facility) into docs/screenshots/:
 
-* ``incident.svg``: the dashboard at the outage's worst;
+* ``incident.svg``: the dashboard at the outage's worst (once the Tables pane
+  shows every table the RAID damaged), with the demo's side panel;
 * ``failover-confirm.svg``: the confirm screen of a failover of web1;
 * ``wallboard.svg``: the read-only wallboard;
 * ``timeline.svg``: the incident timeline after ``--auto`` recovered web1.
@@ -15,30 +16,57 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 from pathlib import Path
 
+from cockpit import clock
 from cockpit.demo import dns_watch, fleet, outage, scenario
 from cockpit.demo.story import Story
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
 from cockpit.lab import Lab
+from cockpit.tables.model import SiteStateName
+from cockpit.tables.verdict import verdict
 from cockpit.timeline import Timeline
+from cockpit.timeline.history import History
 from screens.app import CockpitApp
 from screens.confirm_action import ConfirmActionScreen
 from screens.demo_autopilot import Drill, fly, select_row
+from widgets.demo_story import DemoStory
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SITES = 6
-SIZE = (160, 45)
+SIZE = (200, 50)  # room for the demo's side panel beside the 2x2 grid
+CORRUPT_WAIT = 300.0  # seconds for the tables check to reach every damaged table
+
+
+def damage_shown(app: CockpitApp) -> bool:
+    """The Tables pane's checker has found every table the RAID damaged (re-checked every 15 s), and
+    every other site checked OK (on a loaded machine a check can time out: the shot waits for a clean one)."""
+    damaged = outage.corrupt_tables(SITES)
+    now = clock.now()
+    for name, site in app.engine.tables.sites.items():
+        found = verdict(site, now)
+        if found.state is not (SiteStateName.CORRUPT if name in damaged else SiteStateName.OK):
+            return False
+        if not set(damaged.get(name, ())) <= set(found.corrupt):
+            return False
+    return bool(app.engine.tables.sites)
 
 
 async def shots(lab: Lab, director: scenario.Director) -> None:
     inventory = load_inventory(lab.inventory_path)
     app = CockpitApp(Engine(inventory))
     async with app.run_test(size=SIZE) as pilot:
+        await app.dashboard.mount(DemoStory(History.for_inventory(inventory, app.engine.timeline)))
         while not director.outage_done.is_set():
             await pilot.pause(1)
-        await pilot.pause(25)  # a few sweeps: every pane has seen the outage
+        deadline = time.monotonic() + CORRUPT_WAIT
+        while not damage_shown(app) and time.monotonic() < deadline:
+            await pilot.pause(1)
+        if not damage_shown(app):
+            print(f"incident.svg: the Tables pane is not yet exactly the damage after {CORRUPT_WAIT:g} s")
+        await pilot.pause(5)  # a disk sweep after the reboot, and the panes redrawn
         app.save_screenshot("incident.svg", str(OUT))
         await pilot.press("1")
         drill = Drill(outage.HOST, fleet.site_names(outage.HOST, SITES), pause=0, timeout=120)

@@ -39,3 +39,12 @@ def readme_status_example() -> dict[str, Any]:
     (doc,) = [json.loads(b) for b in _blocks("json")]
     assert isinstance(doc, dict)
     return doc
+
+
+def test_readme_screenshots_exist_and_are_regenerated_by_the_script() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README.read_text())
+    assert images, "the README shows screenshots of the demo"
+    script = (README.parent / "bench" / "screenshots.py").read_text()
+    for image in images:
+        assert (README.parent / image).is_file(), image
+        assert image.startswith("docs/screenshots/") and f'"{Path(image).name}"' in script, image
