@@ -21,6 +21,7 @@ from cockpit import clock
 from cockpit.engine.hoststate import Reach
 from cockpit.engine.summary import FleetSummary
 from cockpit.severity import Severity
+from widgets import quiet_update
 from widgets.severity_style import REACH, SEVERITY, Look
 
 
@@ -78,7 +79,7 @@ class FleetHeader(Horizontal):
         self._tick()
 
     def show_summary(self, summary: FleetSummary, last_sweep: datetime | None) -> None:
-        self.query_one("#fleet-summary", Static).update(hosts_text(summary))
+        quiet_update.show(self.query_one("#fleet-summary", Static), hosts_text(summary), fixed=True)
         self._findings = findings_text(summary)
         self._last = last_sweep
         self._tick()
@@ -90,4 +91,4 @@ class FleetHeader(Horizontal):
     def _tick(self) -> None:  # every second: keep "swept 3 seconds ago" true
         line = self._findings.copy()
         line.append(" │ ", style="dim").append_text(sweep_text(self._last, self._sweeping, clock.now()))
-        self.query_one("#fleet-sweep", Static).update(line)
+        quiet_update.show(self.query_one("#fleet-sweep", Static), line, fixed=True)  # one line, always

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from widgets import quiet_update
 from widgets.pane import Pane
 
 
@@ -23,4 +24,4 @@ class PaneBar(Static):
             is_active = pane.pane_id == active
             text.append(f" {key} {pane.title} ", style="bold reverse" if is_active else "")
             text.append_text(pane.headline())
-        self.update(text)
+        quiet_update.show(self, text)

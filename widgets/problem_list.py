@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from cockpit.problems import Problem
 from cockpit.severity import Severity
+from widgets import quiet_update
 from widgets.host_text import host_text
 from widgets.severity_style import SEVERITY
 
@@ -62,4 +63,4 @@ class ProblemList(Static):
             return
         problems, since, now = self._last
         limit = BIG_LIMIT if self.screen.has_class("-big") else SMALL_LIMIT
-        self.update(problems_text(problems, since, now, limit))
+        quiet_update.show(self, problems_text(problems, since, now, limit))

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cockpit.timeline.event import Event
+from widgets import quiet_update
 from widgets.timeline_text import event_text
 
 
@@ -19,7 +20,7 @@ class RecentChanges(Static):
 
     def show(self, events: Sequence[Event]) -> None:
         if not events:
-            self.update(Text("No changes recorded yet.", style="dim", end=""))
+            quiet_update.show(self, Text("No changes recorded yet.", style="dim", end=""))
             return
         lines = [event_text(e, with_evidence=False) for e in reversed(events)]  # newest first
-        self.update(Text("\n", end="").join(lines))
+        quiet_update.show(self, Text("\n", end="").join(lines))

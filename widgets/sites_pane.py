@@ -23,6 +23,7 @@ from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.tables.model import SiteState
 from cockpit.tables.verdict import verdict
+from widgets import quiet_update
 from widgets.bindings import AppChecksActions, bind
 from widgets.keyed_table import KeyedTable, TableRow
 from widgets.pane import Pane
@@ -77,8 +78,8 @@ class SitesPane(AppChecksActions, Pane):
 
     def render_state(self) -> None:
         now = clock.now()
-        self.query_one("#sites-summary", Static).update(
-            summary_text(self._sites.values(), now, self._progress, self._stale_after))
+        quiet_update.show(self.query_one("#sites-summary", Static),
+                          summary_text(self._sites.values(), now, self._progress, self._stale_after))
         table = self.table
         watching_top = table.cursor_row == 0  # the worst site: keep watching the top, not the row
         table.sync(self.rows(now))

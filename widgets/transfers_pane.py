@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.transfers.model import ImportStatus, TransferState
+from widgets import quiet_update
 from widgets.bindings import AppChecksActions, bind
 from widgets.keyed_table import KeyedTable
 from widgets.pane import Pane
@@ -100,14 +101,14 @@ class TransfersPane(AppChecksActions, Pane):
 
     def render_state(self) -> None:
         self._rendered_at = time.monotonic()
-        self.query_one("#transfers-summary", Static).update(
+        quiet_update.show(self.query_one("#transfers-summary", Static),
             summary_text(self.statuses, self._polled_at, clock.now()) if self._shown_once
             else Text("reading imports…", style="dim"))
         self.table.sync(transfer_rows(self._statuses.values()))
         self._render_detail()
 
     def _render_detail(self) -> None:
-        self.query_one("#transfers-detail", Static).update(detail_text(self.selected()))
+        quiet_update.show(self.query_one("#transfers-detail", Static), detail_text(self.selected()))
 
     def selected(self) -> ImportStatus | None:
         key = self.table.cursor_key()

@@ -18,6 +18,7 @@ from textual.widgets import Digits, Static
 from cockpit.engine.summary import FleetSummary
 from cockpit.problems import Problem
 from cockpit.severity import Severity
+from widgets import quiet_update
 from widgets.severity_style import SEVERITY
 
 
@@ -67,10 +68,11 @@ class WallSummary(Vertical):
                     yield Static(classes="wall-count-label")
 
     def show(self, cs: Sequence[Count]) -> None:
-        self.query_one("#wall-counts-line", Static).update(line_text(cs))
+        quiet_update.show(self.query_one("#wall-counts-line", Static), line_text(cs))
         for c in cs:
             box = self.query_one(f"#wall-count-{c.id}", Vertical)
             symbol, style = _look(c)
-            box.query_one(Digits).update(str(c.value))
+            quiet_update.show_digits(box.query_one(Digits), str(c.value))
             box.set_class(c.value > 0 and c.severity is not Severity.OK, "-bad")
-            box.query_one(".wall-count-label", Static).update(Text(f"{symbol} {c.label}", style=style, end=""))
+            label = Text(f"{symbol} {c.label}", style=style, end="")
+            quiet_update.show(box.query_one(".wall-count-label", Static), label)
