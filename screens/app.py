@@ -26,6 +26,7 @@ from screens.help import HelpScreen
 from screens.host_detail import HostDetailScreen
 from screens.messages import DisksSwept, PollRunning
 from screens.poller import Poller
+from screens.signals import quit_on_signals, restore_signals
 from screens.sites_view import SitesChecked, SitesFeed
 from screens.styles import css_paths as screen_css
 from screens.timeline import TimelineScreen
@@ -82,6 +83,7 @@ class CockpitApp(ActionKeys, App[int]):
         return screen
 
     def on_mount(self) -> None:
+        quit_on_signals(self)  # SIGTERM/SIGHUP quit cleanly (screens/signals.py)
         self.set_keymap(dict(self.engine.inventory.keys))
         self.report_incomplete_actions()
         for warning in secret_files.warnings(self.engine.inventory):  # secret files other users can read
@@ -175,6 +177,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        restore_signals()
         await self._shut_down_engine()  # however the app ends (idempotent)
 
     async def _shut_down_engine(self) -> None:
