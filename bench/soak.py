@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     wall = Wallboard(inv, tracemalloc_dir=trace_dir)
     faults = Faults(lab, args.hosts)
     try:
-        wall.wait_sweeps(3, 120)  # warm: imports done, every connection open, panes built
+        wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
         t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
         duration = args.minutes * 60
         rss: list[tuple[float, float]] = [(0.0, wall.rss_mib())]

@@ -22,11 +22,12 @@ import os
 import sys
 import tracemalloc
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.pilot import Pilot
 from textual.widgets import Footer, Header, Static
 
@@ -47,6 +48,8 @@ class Reporter:
 
 
 class PlainApp(App[int]):
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
         yield Static("idle")
@@ -96,7 +99,7 @@ def main() -> int:
     if not args.tracemalloc:
         app.run()
         return 0
-    tracemalloc.start(12)
+    tracemalloc.start(6)
     directory = Path(args.tracemalloc)
 
     async def snapshot_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop

@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import struct
@@ -81,21 +82,23 @@ def load_average() -> str:
 
 
 class Wallboard:
-    """A wallboard_child.py on its own pty (``size`` columns x rows), its output drained and dropped."""
+    """A wallboard_child.py on its own pty (``size`` columns x rows), its output drained and dropped
+    (the last 16 KiB kept: a traceback ends up there). Textual draws on stderr, so stderr is the pty too."""
 
     def __init__(self, inventory: Path, mode: str = "wallboard", size: tuple[int, int] = (200, 60),
                  tracemalloc_dir: Path | None = None) -> None:
         self.sweeps = self.failed = 0
-        self.log_dir = Path(tempfile.mkdtemp(prefix="cockpit-bench-log-", dir="/tmp"))
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         rd, wr = os.pipe()
-        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "COCKPIT_BENCH_FD": str(wr)}
+        self.tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=inventory.parent))  # its temp files go with the lab
+        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "COCKPIT_BENCH_FD": str(wr),
+               "TMPDIR": str(self.tmp)}
         argv = [sys.executable, str(HERE / "wallboard_child.py"), "--inventory", str(inventory), "--mode", mode]
         if tracemalloc_dir is not None:
             argv += ["--tracemalloc", str(tracemalloc_dir)]
-        self._stderr = open(self.log_dir / "stderr", "wb")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=self._stderr, env=env,
+        self._tail = b""
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                                      pass_fds=(wr,), start_new_session=True)
         os.close(slave)
         os.close(wr)
@@ -105,8 +108,8 @@ class Wallboard:
 
     def _drain(self) -> None:
         with contextlib.suppress(OSError):
-            while os.read(self._master, 1 << 16):
-                pass
+            while chunk := os.read(self._master, 1 << 16):
+                self._tail = (self._tail + chunk)[-(1 << 14):]
 
     def _reports(self, fd: int) -> None:
         with os.fdopen(fd) as f:
@@ -139,11 +142,14 @@ class Wallboard:
             time.sleep(0.2)
 
     def stderr_tail(self) -> str:
-        with contextlib.suppress(OSError):
-            return (self.log_dir / "stderr").read_text(errors="replace")[-2000:]
-        return ""
+        text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]", "", self._tail.decode(errors="replace"))
+        return text[-2000:]
 
     def stop(self) -> None:
+        """Quit as an operator does (the quit key), so the cockpit cleans up after itself; then signals."""
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            os.write(self._master, b"q")
+            self.proc.wait(15)
         if self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -154,8 +160,7 @@ class Wallboard:
                 self.proc.wait()
         with contextlib.suppress(OSError):
             os.close(self._master)
-        self._stderr.close()
-        shutil.rmtree(self.log_dir, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def sigterm_exits() -> None:
