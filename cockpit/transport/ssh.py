@@ -31,6 +31,7 @@ from cockpit.engine.hoststate import Reach
 from cockpit.inventory.model import Host
 from cockpit.transport import hostkeys
 from cockpit.transport.backoff import Backoff
+from cockpit.transport.client_files import ClientFiles
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.result import RunResult
 
@@ -61,6 +62,7 @@ class SshPool:
         self._connecting = asyncio.Semaphore(connect_concurrency)
         self._max_output = max_output_bytes
         self._closed = False
+        self.files = ClientFiles()  # known_hosts and keys, parsed once for all connections
 
     # -- state -----------------------------------------------------------
     def host(self, name: str) -> Host:
@@ -211,7 +213,7 @@ class SshPool:
         khp = self._known_hosts_path(h)
         opts: dict[str, Any] = {
             # No file yet (a fresh account): nothing is trusted, so every key is "unknown", never accepted.
-            "known_hosts": str(khp) if khp.exists() else ([], [], []),
+            "known_hosts": self.files.known_hosts(khp) if khp.exists() else ([], [], []),
             "connect_timeout": h.connect_timeout,
             "login_timeout": h.connect_timeout,
             "keepalive_interval": max(2.0, h.connect_timeout),
@@ -225,7 +227,7 @@ class SshPool:
         if h.ssh_user is not None:
             opts["username"] = h.ssh_user
         if h.identity_file is not None:
-            opts["client_keys"] = [str(Path(h.identity_file).expanduser())]
+            opts["client_keys"] = self.files.client_keys(Path(h.identity_file).expanduser())
         return opts
 
     async def _connect(self, slot: _Slot) -> asyncssh.SSHClientConnection:
