@@ -51,6 +51,9 @@ class Engine:
         self.transfers = Transfers(inventory, self.pool, self.gate, state=state_file(inventory),
                                    timeline=self.timeline)  # /storage imports (cockpit.transfers)
         self._disk_lock = asyncio.Lock()
+        # disk probes in flight at once: a big fleet is swept in waves, and each probe's
+        # timeouts start with its turn (1,000 probes at once timed out queueing for CPU)
+        self._probe_slots = asyncio.Semaphore(inventory.defaults.probe_concurrency)
 
     @property
     def read_only(self) -> bool:
@@ -85,6 +88,10 @@ class Engine:
         await self.pool.close()
 
     async def _probe_host(self, host: Host) -> HostState:
+        async with self._probe_slots:
+            return await self._probe_host_now(host)
+
+    async def _probe_host_now(self, host: Host) -> HostState:
         prev = self.hosts[host.name]
         # Safety net over the transport's own timeouts: never let one host stall a sweep.
         budget = host.connect_timeout * 2 + host.command_timeout + 2

@@ -31,6 +31,7 @@ def read_defaults(t: Table | None) -> Defaults:
         thresholds=read_thresholds(t, Thresholds()),
         max_output_bytes=t.integer("max_output_bytes", 8 * 1024 * 1024, lo=4096),
         connect_concurrency=t.integer("connect_concurrency", 32, lo=1, hi=4096),
+        probe_concurrency=t.integer("probe_concurrency", 64, lo=1, hi=4096),
     )
     t.finish()
     return d

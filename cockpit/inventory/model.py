@@ -26,6 +26,7 @@ class Defaults:
     thresholds: Thresholds = Thresholds()
     max_output_bytes: int = 8 * 1024 * 1024
     connect_concurrency: int = 32
+    probe_concurrency: int = 64  # disk probes in flight at once: a big fleet is swept in waves
 
 
 @dataclass(frozen=True)
