@@ -123,6 +123,9 @@ def build(lab: Lab, spec: FleetSpec, echo: Callable[[str], None]) -> float:
         lab.store.save()
     netns.create_bridge(st.bridge, lab.network.network_address + 1, lab.network)
     netns.create_links(st.bridge, [netns.HostLink(h.netns, h.veth, h.peer) for h in st.hosts.values()])
+    raised = netns.fit_neighbour_table(len(st.hosts))
+    if raised:
+        echo(raised)
     wait_klogd(lab)
     workers = max(1, min(8, len(spec.hosts)))
     with ThreadPoolExecutor(workers, thread_name_prefix="lab-host") as pool:

@@ -49,6 +49,33 @@ def create_links(bridge: str, links: Sequence[HostLink]) -> None:
     _ip_batch(lines, "creating host network namespaces")
 
 
+NEIGH_DIR = Path("/proc/sys/net/ipv4/neigh/default")
+
+
+def fit_neighbour_table(hosts: int) -> str | None:
+    """Raise (never lower) the root namespace's ARP table limit so that ``hosts`` more
+    neighbours fit, with the ones already there (other labs): past ``gc_thresh3``
+    (1,024 by default) the kernel logs "neighbor table overflow" and connects to
+    hosts fail with "no route to host" or time out. Returns what was changed."""
+    try:
+        entries = max(0, len(Path("/proc/net/arp").read_text().splitlines()) - 1)
+        thresh3 = int((NEIGH_DIR / "gc_thresh3").read_text())
+        thresh2 = int((NEIGH_DIR / "gc_thresh2").read_text())
+    except (OSError, ValueError):
+        return None
+    need = 2 * (entries + hosts)
+    if need <= thresh3:
+        return None
+    want = -(-need // 1024) * 1024
+    try:
+        (NEIGH_DIR / "gc_thresh3").write_text(str(want))
+        if thresh2 < want // 2:
+            (NEIGH_DIR / "gc_thresh2").write_text(str(want // 2))
+    except OSError as e:
+        raise LabError(f"cannot raise net.ipv4.neigh.default.gc_thresh3 to {want} for {hosts} hosts: {e}") from None
+    return f"raised net.ipv4.neigh.default.gc_thresh3 from {thresh3} to {want} (the ARP table must hold every host)"
+
+
 def set_link(veth: str, up: bool) -> None:
     p = subprocess.run(["ip", "link", "set", veth, "up" if up else "down"], capture_output=True, text=True,
                        check=False)
