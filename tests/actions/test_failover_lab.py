@@ -145,8 +145,5 @@ def test_failover_ttl_lowers_the_ttl_first_and_done_by_counts_with_the_old_one(d
         assert (now.addresses, now.ttl) == ((public_ip(inv, "standby1"),), 7)  # moved, and the new TTL is short
         change = changes.read(StateFile(tmp_path / "state" / "state.json").load())["acme"]
         assert change.old_ttl == 60  # caches may hold web1's answer for 60 s, not 7: "done by" says so
-
-        p = cli(inv, "action", "failover-site", "acme", "--yes")  # done: nothing lowered or sent again
-        assert p.returncode == 0 and "Lower the TTL" not in p.stdout and "no DNS change" in p.stdout
     finally:  # as failover-host leaves it, with the lab's TTL
         asyncio.run(replace_site_address(loaded, "acme", addresses=[public_ip(inv, "standby1")], ttl=60))
