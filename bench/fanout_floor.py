@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tomllib
+from collections.abc import Sequence
 from typing import Any
 
 import asyncssh
@@ -18,17 +19,20 @@ import asyncssh
 from cockpit.disk.command import build_command, new_nonce
 
 
-async def one(host: dict[str, str], defaults: dict[str, str], command: str) -> int:
-    async with asyncssh.connect(host["address"], username=defaults["ssh_user"],
-                                client_keys=[defaults["identity_file"]], known_hosts=defaults["known_hosts"],
-                                config=[]) as conn:
+async def one(host: dict[str, str], defaults: dict[str, str], command: str, known: asyncssh.SSHKnownHosts,
+              keys: Sequence[asyncssh.SSHKeyPair]) -> int:
+    async with asyncssh.connect(host["address"], username=defaults["ssh_user"], client_keys=keys,
+                                known_hosts=known, config=[]) as conn:
         r = await conn.run(command, encoding=None)
         return len(r.stdout or b"")
 
 
 async def main(inv: dict[str, Any]) -> None:
     command = build_command(new_nonce())
-    sizes = await asyncio.gather(*(one(h, inv["defaults"], command) for h in inv["hosts"]))
+    d = inv["defaults"]
+    # parsed once, as cockpit does (given paths, asyncssh parses them again for every connection)
+    known, keys = asyncssh.read_known_hosts(d["known_hosts"]), asyncssh.load_keypairs(d["identity_file"])
+    sizes = await asyncio.gather(*(one(h, d, command, known, keys) for h in inv["hosts"]))
     print(f"{len(sizes)} hosts, {sum(sizes)} bytes")
 
 

@@ -1,0 +1,78 @@
+"""The cockpit side of ``bench/scale_1000.py``: the real CockpitApp (headless,
+Textual's ``run_test``) polling a big lab fleet, with keys pressed throughout.
+
+It times every disk sweep the app's poller runs (the first one connects to
+every host), and every keypress (cursor down/up in the disk table) from the
+moment the driver delivers the key until the cursor has moved, split by
+whether a sweep was in flight at the press. Prints one JSON object; its own
+peak RSS is taken by the parent (wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import time
+from typing import Any
+
+from textual import events
+
+from cockpit.engine.engine import Engine
+from cockpit.engine.hoststate import HostState, Reach
+from cockpit.inventory import load_inventory
+from screens.app import CockpitApp
+
+KEY_WAIT = 5.0  # a key not answered within this is recorded as this
+
+
+async def main(inventory: str, sweeps: int, refresh: float) -> dict[str, Any]:
+    inv = load_inventory(inventory)
+    inv = dataclasses.replace(inv, defaults=dataclasses.replace(inv.defaults, refresh=refresh))
+    engine = Engine(inv, read_only=True)
+    swept: list[float] = []
+    first_done = asyncio.Event()
+    sweep = engine.sweep_disks
+
+    async def timed_sweep() -> dict[str, HostState]:
+        start = time.perf_counter()
+        try:
+            return await sweep()
+        finally:
+            swept.append(time.perf_counter() - start)
+            first_done.set()
+
+    engine.sweep_disks = timed_sweep  # type: ignore[method-assign]
+    app = CockpitApp(engine)
+    during: list[float] = []
+    idle: list[float] = []
+    async with app.run_test(size=(200, 60)):
+        await first_done.wait()  # the first sweep: connects and probes
+        table = app.dashboard.disk_pane.table
+        table.focus()
+        driver = app._driver
+        assert driver is not None
+        i = 0
+        while len(swept) < 1 + sweeps:
+            before, running = table.cursor_row, app.disk_poller.running
+            start = time.perf_counter()
+            driver.send_message(events.Key("down" if i % 20 < 10 else "up", None))
+            while table.cursor_row == before and time.perf_counter() - start < KEY_WAIT:  # noqa: ASYNC110
+                await asyncio.sleep(0)
+            (during if running else idle).append(time.perf_counter() - start)
+            i += 1
+            await asyncio.sleep(0.05)
+        up = sum(1 for h in engine.hosts.values() if h.reach is Reach.UP)
+        errors = sorted({(h.error or "")[:80] for h in engine.hosts.values() if h.reach is not Reach.UP})[:5]
+    return {"hosts": len(engine.hosts), "up": up, "errors": errors, "first_sweep_s": swept[0],
+            "sweeps_s": swept[1:], "keys_during_sweep_s": during, "keys_idle_s": idle}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("inventory")
+    ap.add_argument("--sweeps", type=int, default=3)
+    ap.add_argument("--refresh", type=float, default=3.0)
+    a = ap.parse_args()
+    print(json.dumps(asyncio.run(main(a.inventory, a.sweeps, a.refresh))))
