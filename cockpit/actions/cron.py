@@ -19,7 +19,7 @@ from cockpit.actions.context import ActionContext
 from cockpit.actions.model import Check, Plan, StepFailed, StepSpec
 from cockpit.actions.remote import output_text, run_command
 from cockpit.actions.targets import Target
-from cockpit.wording import count
+from cockpit.wording import count, noun
 
 STATE_KEY = "cron_stopped"
 
@@ -131,7 +131,7 @@ class StopCron(Action):
                 steps.append(_command_step("Stop the cron daemon", host.name, cmd, cmd))
             if running.timers:
                 cmd = cc.timers_command("stop", list(running.timers))
-                steps.append(_command_step(f"Stop the {len(running.timers)} active systemd timer(s)", host.name,
+                steps.append(_command_step(f"Stop the {count(len(running.timers), 'active systemd timer')}", host.name,
                                            cmd, cmd))
             if running.cron != "running" and not running.timers:
                 notes.append("cron is not running and no timer is active: nothing to stop (a re-run does nothing)")
@@ -179,7 +179,9 @@ class ResumeCron(Action):
                 notes.append("cron already runs again: it is not started twice")
             if timers:
                 cmd = cc.timers_command("start", timers)
-                steps.append(_command_step(f"Start the {len(timers)} timer(s) that were active", host.name, cmd, cmd))
+                were = noun(len(timers), "was", "were")
+                steps.append(_command_step(f"Start the {count(len(timers), 'timer')} that {were} active", host.name,
+                                           cmd, cmd))
         steps.append(_remove_step(host.name))
         return Plan(
             self.name, target, self.summary, checks=(reach,), steps=tuple(steps), locks=base.locks,

@@ -33,6 +33,7 @@ from cockpit.tables.model import TableStatus
 from cockpit.tables.sql import discover, quote_ident
 from cockpit.transport.mysql_credentials import CredentialError, credentials_for
 from cockpit.untrusted import decode, printable
+from cockpit.wording import count
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class MoveDatabase(Action):
         checks.append(await answers(ctx, standby))
         live_ok, tables, statuses = await self._source(ctx, src, site, db)
         checks.append(Check(f"the current host {src} can be read (sound tables are copied live)", True,
-                            f"{len(tables)} tables found" if live_ok else f"no: {statuses.get('')}"))
+                            f"{count(len(tables), 'table')} found" if live_ok else f"no: {statuses.get('')}"))
         backup = site_backup(site)
         b_date: str | None = None
         b_tables: list[str] = []
@@ -96,7 +97,7 @@ class MoveDatabase(Action):
             else:
                 lost.append(t)
         checks.append(Check("every table has a sound copy (live or in the backup)", bool(origins) and not lost,
-                            f"no sound copy of: {', '.join(lost)}" if lost else f"{len(origins)} tables"))
+                            f"no sound copy of: {', '.join(lost)}" if lost else count(len(origins), "table")))
         scratch = rs.scratch_schema(db).replace(rs.SCRATCH_PREFIX, "cockpit_move_", 1)
         at = clock.now()
         steps = [self._sql_step(f"Create {db} (if missing) and the scratch schema {scratch} on {standby}", standby,
@@ -115,7 +116,7 @@ class MoveDatabase(Action):
         renames += [f"{quote_ident(scratch)}.{quote_ident(o.table)} TO {quote_ident(db)}.{quote_ident(o.table)}"
                     for o in origins]
         older = len([o for o in origins if o.table in existing])
-        steps.append(self._sql_step(f"Put the copies in and set the standby's {older} older table(s) aside "
+        steps.append(self._sql_step(f"Put the copies in and set the standby's {count(older, 'older table')} aside "
                                     "(one statement)", standby, site, ["RENAME TABLE " + ", ".join(renames)]))
 
         async def verify(ctx: ActionContext) -> list[Check]:
@@ -171,13 +172,13 @@ class MoveDatabase(Action):
         if live:
             from_host, from_cmd = src, _dump_cmd(db, tables, _addr(site), m.port)
             shown = f"[{src}] {from_cmd} | [{standby}] mariadb {scratch}"
-            title = (f"Copy {len(tables)} table(s) LIVE from {src} in one mariadb-dump --single-transaction "
+            title = (f"Copy {count(len(tables), 'table')} LIVE from {src} in one mariadb-dump --single-transaction "
                      f"(one snapshot, streamed over SSH): {names}")
         else:
             assert backup is not None
             from_host, from_cmd = backup.host, backup.section_command(*tables)
             shown = f"{backup.shown(scratch, *tables)} (on {standby})"
-            title = f"Copy {len(tables)} table(s) from the BACKUP ({backup.where}): {names}"
+            title = f"Copy {count(len(tables), 'table')} from the BACKUP ({backup.where}): {names}"
 
         async def run(ctx: ActionContext) -> str:
             try:
