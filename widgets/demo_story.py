@@ -26,14 +26,19 @@ if TYPE_CHECKING:
 
 SCENARIO = "scenario"
 SHOWN = 14
+STEP_KINDS = frozenset({"action-step", "action-verify"})  # too fine for an audience
 SIDE_WIDTH = 42
 SIDE_MIN_WIDTH = 80 + SIDE_WIDTH
 WAITING = "waiting for the outage…"
 
 
 def story_events(events: list[Event]) -> list[Event]:
-    """The events the story tells: what the scenario did and what the engineer did, newest last."""
-    return [e for e in events if e.source in (SCENARIO, "action")][-SHOWN:]
+    """The events the story tells, oldest first: every phase of the scenario, and the newest of what the
+    engineer did (each action's start and end; its steps and checks are on the timeline, ``t``)."""
+    phases = [e for e in events if e.source == SCENARIO]
+    actions = [e for e in events if e.source == "action" and e.kind not in STEP_KINDS]
+    room = max(SHOWN - len(phases), 0)
+    return sorted(phases + (actions[-room:] if room else []), key=lambda e: e.at)
 
 
 def _event_text(e: Event, limit: int) -> Text:

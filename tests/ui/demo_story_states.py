@@ -45,6 +45,8 @@ def demo_history(tmp_path: Path) -> History:
     audit = tmp_path / "audit.jsonl"
     done = {"result": "done", "message": "done, verified: 1 check OK"}
     audit.write_text(_audit(60, "action-start", "stop-cron", "web1")
+                     + _audit(62, "action-step", "stop-cron", "web1", state="done", title="Stop cron", step=1)
+                     + _audit(63, "action-verify", "stop-cron", "web1", ok=True)
                      + _audit(65, "action-end", "stop-cron", "web1", **done)
                      + _audit(70, "action-start", "move-database", HOSTILE))
     return History(timeline, audit)

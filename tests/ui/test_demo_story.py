@@ -5,6 +5,8 @@ so the panes keep their columns."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from ui_states import mixed_fleet
 from cockpit.demo import outage
 from cockpit.engine.engine import Engine
 from screens.app import CockpitApp
-from widgets.demo_story import SIDE_MIN_WIDTH, SIDE_WIDTH, DemoStory, story_lines
+from widgets.demo_story import SHOWN, SIDE_MIN_WIDTH, SIDE_WIDTH, DemoStory, story_events, story_lines
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 
@@ -39,8 +41,19 @@ def test_the_story_is_the_scenario_and_the_actions_in_order_escaped(tmp_path: Pa
     assert "remote reboot of web1" in lines[2] and "started stop-cron on web1" in lines[3]
     assert "stop-cron on web1 ended: done" in lines[4]
     assert "unreachable" not in text.plain  # observed by the engine: the panes show that, not the story
+    assert "Stop cron" not in text.plain and "verification" not in text.plain  # steps: on the timeline only
     assert "[bold red]pwn[/]" in lines[5] and "\x1b" not in text.plain
     assert not any("red" in str(span.style) for span in text.spans if span.start >= text.plain.index("[bold"))
+
+
+def test_the_phases_stay_when_many_actions_follow(tmp_path: Path) -> None:
+    history = demo_history(tmp_path)
+    many = [replace(e, at=e.at + timedelta(minutes=i)) for i in range(1, 30)
+            for e in history.entries() if e.kind == "action-start"]
+    shown = story_events(history.entries() + many)
+    assert len(shown) == SHOWN
+    assert [e.source for e in shown[:3]] == ["scenario"] * 3  # the outage is never scrolled away
+    assert shown[-1].at == max(e.at for e in many)  # then the newest actions
 
 
 def test_nothing_played_yet_says_so() -> None:
