@@ -74,7 +74,10 @@ async def test_large_terminal_draws_big_digits_and_the_grid(make_inventory, clos
         assert screen.active == "disks"  # in the grid, the worst pane stays highlighted
 
 
-async def test_panes_cycle_by_themselves_through_those_with_problems(make_inventory, closed_port) -> None:
+async def test_panes_cycle_by_themselves_through_those_with_problems(make_inventory, closed_port,
+                                                                    monkeypatch) -> None:
+    # The test turns the wheel itself: the screen's own 10 s timer must not add a turn on a slow machine.
+    monkeypatch.setattr("screens.wallboard.CYCLE_SECONDS", 3600.0)
     app = wallboard(make_inventory, closed_port)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -165,5 +168,6 @@ async def test_no_worker_is_left_running_between_reads(make_inventory, closed_po
         await feed_loaded(pilot, app)
         await pilot.press("t")
         await pilot.pause()
+        # A feed worker that never ends makes this wait time out (TimeoutError fails the test). No check after
+        # it: on a slow machine the feed's timer may already have started its next, ordinary read.
         await asyncio.wait_for(app.workers.wait_for_complete(), 60)
-        assert not [w for w in app.workers if not w.is_finished and w.group == "timeline-feed"]
