@@ -40,7 +40,8 @@ DEFAULT_KEYS: tuple[KeyDef, ...] = (
         ("move_database", "D", "Move database"), ("import_start", "i", "Start import"),
         ("import_resume", "I", "Resume import"), ("import_cancel", "K", "Cancel import"),
         ("import_verify", "v", "Verify import"),
-        ("recheck", "n", "Re-check now"))),
+        ("recheck", "n", "Re-check now"),
+        ("accept_host_key", "k", "Accept new host key"))),
 )
 
 _BY_ID = {k.id: k for k in DEFAULT_KEYS}
