@@ -78,7 +78,8 @@ class SitesFeed:
         self._dirty = True  # called for every table checked: only note it
 
     def _flush(self) -> None:
-        if self._dirty:
+        # not while the app shuts down: its screens are being taken apart (a fault drill hit NoMatches here)
+        if self._dirty and self.app.is_running:
             self.deliver()
 
     async def _poll(self) -> SitesChecked:
