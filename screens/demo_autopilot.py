@@ -23,7 +23,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from cockpit.actions.model import ActionRun
+from cockpit.actions.model import ActionRun, Plan
 from screens.action_progress import ActionProgressScreen
 from screens.confirm_action import ConfirmActionScreen
 
@@ -108,6 +108,13 @@ def at_confirm(shown_target: str, wanted: str, run_disabled: bool) -> str:
     return NOT_YET if run_disabled else RUN
 
 
+def live_copy_refused(plan: Plan) -> bool:
+    """A move-database plan that takes every table from the backup because the current host's MySQL did
+    not answer in time (a loaded machine): running it would lose the rows newer than the backup. In the
+    drill web1's MySQL stays readable after the reboot, so an engineer looks again instead."""
+    return any(c.what.startswith("the current host ") and c.detail.startswith("no:") for c in plan.checks)
+
+
 def worth_rerunning(message: str) -> bool:
     """A run that failed only because a server did not answer in time (a loaded machine): an engineer
     runs it again. The runbook's actions are safe to run twice (move-database sets the standby's
@@ -161,7 +168,7 @@ async def _start(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> in
             await pilot.press(*target)
             await pilot.pause(drill.pause)
         run_button = screen.query_one("#confirm-run")
-        if at_confirm(screen.target_name, target, run_button.disabled) == NOT_YET:
+        if at_confirm(screen.target_name, target, run_button.disabled or live_copy_refused(screen.plan)) == NOT_YET:
             await _press(pilot, drill, "escape")
             await pilot.pause(drill.retry_pause)
             continue
