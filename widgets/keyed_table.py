@@ -77,6 +77,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         cursor_group = self._rows[cursor].group if cursor in self._rows else None
         cursor_index = self.cursor_row
         first = self._column_keys[0]
+        updates_before = self._update_count
         with self.app.batch_update():
             for key in [k for k in self._rows if k not in new]:
                 self.remove_row(key)
@@ -92,6 +93,14 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             if [r.key.value for r in self.ordered_rows] != self._wanted_order():
                 self.sort(first, key=lambda cell: cell.order)
             self._restore_cursor(cursor, cursor_group, cursor_index)
+        if self._update_count != updates_before:
+            self._drop_stale_renders()
+
+    def _drop_stale_renders(self) -> None:
+        """DataTable's render caches (up to 10,000 cells, 1,000 rows and lines) are keyed by its
+        update count, so after a change every entry is stale, yet kept until the LRU is full: a
+        wallboard's tables grew by tens of MiB over a soak (bench/soak.py, tracemalloc). Textual 8.2.8."""
+        self._clear_caches()
 
     def _update_row(self, old: TableRow, row: TableRow, order: tuple[Any, ...], first: str) -> None:
         for col, was, now in zip(self._column_keys, old.cells, row.cells, strict=True):

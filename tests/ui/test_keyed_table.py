@@ -107,3 +107,15 @@ async def test_the_detail_key_is_remappable_by_its_binding_id() -> None:
         assert seen == []
         await pilot.press("d")
         assert seen == ["a"]
+
+
+async def test_renders_of_replaced_cells_are_not_kept() -> None:
+    """A wallboard syncs every few seconds for days: stale cell renders must not pile up."""
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        for sweep in range(30):  # every sweep changes every value, as df's numbers do
+            table.sync([row(f"h{i}", i, f"{sweep}.{i}%") for i in range(20)])
+            await pilot.pause()  # painted: the cache holds this sweep's renders
+        cells = (20 + 1) * len(COLUMNS)  # rows and the header
+        assert len(table._cell_render_cache) <= 2 * cells  # DataTable alone kept every sweep's
