@@ -98,6 +98,16 @@ class Faults:
             print(f"  heal {kind} on {host} FAILED: {e}", flush=True)
 
 
+def heap_line(h: dict[str, Any]) -> str:
+    if not h:
+        return ""
+    mib = 1 << 20
+    return (f"py blocks {h['py_blocks'] / 1000:.0f}k objects {h['gc_objects'] / 1000:.0f}k threads {h['threads']}"
+            f"  malloc used {h.get('malloc_used', 0) / mib:.1f} free {h.get('malloc_free', 0) / mib:.1f}"
+            f" mmap {h.get('malloc_mmap', 0) / mib:.1f} MiB"
+            + (f"  traced {h['traced'] / mib:.1f} MiB" if "traced" in h else ""))
+
+
 def tracemalloc_growth(directory: Path, top: int = 15) -> list[str]:
     snaps = sorted(directory.glob("snap-*.pickle"), key=lambda p: int(p.stem.split("-")[1]))
     if len(snaps) < 2:
@@ -126,6 +136,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         duration = args.minutes * 60
         rss: list[tuple[float, float]] = [(0.0, wall.rss_mib())]
         loads = [load_average()]
+        heaps: list[dict[str, Any]] = []
         print(f"  {0:5.1f} min  RSS {rss[0][1]:.1f} MiB  sweeps {wall.sweeps}  load {loads[0]}", flush=True)
         next_sample, next_fault, next_heal = 60.0, 0.0, float("inf")
         while (t := time.monotonic() - t0) < duration:
@@ -141,8 +152,9 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
             if t >= next_sample:
                 rss.append((t, wall.rss_mib()))
                 loads.append(load_average())
+                heaps.append({"t": round(t), **wall.heap})
                 print(f"  {t / 60:5.1f} min  RSS {rss[-1][1]:.1f} MiB  sweeps {wall.sweeps - sweeps0}"
-                      f"  load {loads[-1]}", flush=True)
+                      f"  load {loads[-1]}  {heap_line(wall.heap)}", flush=True)
                 next_sample += 60.0
             time.sleep(0.5)
         faults.heal(duration)
@@ -162,7 +174,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
             "rss_slope_mib_per_h": round(slope_per_hour(rss), 2),
             "rss_slope_after_5min_mib_per_h": round(slope_per_hour(steady), 2),
             "rss_series": [[round(t), round(v, 1)] for t, v in rss], "load_series": loads,
-            "faults": faults.log, "tracemalloc": args.tracemalloc}
+            "faults": faults.log, "heap_series": heaps, "tracemalloc": args.tracemalloc}
 
 
 def report(r: dict[str, Any]) -> None:
@@ -199,6 +211,12 @@ def main() -> int:
             shutil.rmtree(trace_dir, ignore_errors=True)
     result["load_at_end"] = load_average()
     report(result)
+    heaps = [h for h in result["heap_series"] if "types" in h]
+    if len(heaps) >= 2:
+        first, last = heaps[0]["types"], heaps[-1]["types"]
+        grown = sorted(((last[k] - first.get(k, 0), k) for k in last), reverse=True)[:8]
+        print(f"  objects by type, minute {heaps[0]['t'] // 60} -> {heaps[-1]['t'] // 60}: "
+              + ", ".join(f"{k} {first.get(k, 0)} -> {last[k]}" for _, k in grown))
     for line in result.get("tracemalloc_growth", []):
         print("   ", line)
     RESULTS.mkdir(exist_ok=True)

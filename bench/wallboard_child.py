@@ -17,10 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
+import gc
 import json
 import os
 import sys
+import threading
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -74,11 +79,35 @@ def counted(engine: Engine, rep: Reporter) -> None:
     engine.sweep_disks = sweep_and_count  # type: ignore[method-assign]
 
 
-async def snapshots(directory: Path, every: float) -> None:
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                 "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def heap() -> dict[str, Any]:
+    """Where the memory is: Python's own blocks and objects (the commonest types), glibc malloc's heap."""
+    objects = gc.get_objects()
+    types = Counter(type(o).__qualname__ for o in objects).most_common(25)
+    out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "gc_objects": len(objects),
+                           "threads": threading.active_count(), "types": dict(types)}
+    del objects
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        mi = libc.mallinfo2()
+        out |= {"malloc_used": mi.uordblks, "malloc_free": mi.fordblks, "malloc_mmap": mi.hblkhd}
+    if tracemalloc.is_tracing():
+        out["traced"] = tracemalloc.get_traced_memory()[0]
+    return out
+
+
+async def every_minute(rep: Reporter, directory: Path | None) -> None:
     k = 0
     while True:
-        await asyncio.sleep(every)
-        tracemalloc.take_snapshot().dump(str(directory / f"snap-{k}.pickle"))
+        await asyncio.sleep(60.0)
+        rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
+        if directory is not None:
+            tracemalloc.take_snapshot().dump(str(directory / f"snap-{k}.pickle"))
         k += 1
 
 
@@ -96,16 +125,14 @@ def main() -> int:
         engine = Engine(load_inventory(Path(args.inventory)), read_only=True, read_only_reason="--wallboard")
         counted(engine, rep)
         app = CockpitApp(engine, poll=args.mode == "wallboard", wallboard=True)
-    if not args.tracemalloc:
-        app.run()
-        return 0
-    tracemalloc.start(6)
-    directory = Path(args.tracemalloc)
+    directory = Path(args.tracemalloc) if args.tracemalloc else None
+    if directory is not None:
+        tracemalloc.start(6)
 
-    async def snapshot_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
-        await snapshots(directory, 60.0)
+    async def reporting_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
+        await every_minute(rep, directory)
 
-    app.run(auto_pilot=snapshot_pilot)
+    app.run(auto_pilot=reporting_pilot)
     return 0
 
 

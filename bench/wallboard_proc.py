@@ -88,6 +88,7 @@ class Wallboard:
     def __init__(self, inventory: Path, mode: str = "wallboard", size: tuple[int, int] = (200, 60),
                  tracemalloc_dir: Path | None = None) -> None:
         self.sweeps = self.failed = 0
+        self.heap: dict[str, Any] = {}  # the child's latest heap figures (wallboard_child.heap)
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         rd, wr = os.pipe()
@@ -117,6 +118,8 @@ class Wallboard:
                 with contextlib.suppress(ValueError):
                     r: dict[str, Any] = json.loads(line)
                     self.sweeps, self.failed = int(r["sweeps"]), int(r["failed"])
+                    if "heap" in r:
+                        self.heap = r["heap"]
 
     def alive(self) -> bool:
         return self.proc.poll() is None
