@@ -27,6 +27,8 @@ def decode(data: bytes | str) -> str:
 
 def printable(text: str, limit: int = MAX_FIELD) -> str:
     """One line of host text made safe to show: no escapes, no controls, bounded."""
+    if text.isprintable() and len(text) <= limit:
+        return text  # the common case, at C speed: no ESC, no control, no tab/newline to replace
     text = _ANSI.sub("", text)
     text = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text.replace("\t", " "))
     text = text.replace("\n", " ").replace("\r", " ")

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import shutil
 import tempfile
 import warnings
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiomysql
 import asyncssh
 import pymysql
+from pymysql.constants import CLIENT
 
 from cockpit import secrets
 from cockpit.inventory.model import MySQL
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", category=pymysql.Warning)
 
 Row = tuple[Any, ...]
+T = TypeVar("T")
 
 
 class MySqlError(Exception):
@@ -112,14 +115,59 @@ class MySqlSession:
         self._timeout = default_timeout
         self.closed = False
 
+    @property
+    def thread_id(self) -> int | None:
+        """The server's id for this session (for ``KILL``), None once closed."""
+        return None if self.closed else int(self._conn.thread_id())
+
     async def query(self, sql: str, args: Sequence[Any] | None = None, *,
                     timeout: float | None = None) -> list[Row]:
         """Run one statement; all its rows. Raises QueryTimeout, ConnectionLost or QueryFailed."""
-        if self.closed:
-            raise ConnectionLost(f"{self.key}: the session was closed after an earlier failure")
-        limit = self._timeout if timeout is None else timeout
+        return await self._call(self._run(sql, args), self._timeout if timeout is None else timeout)
+
+    async def each(self, statements: Sequence[str], timeouts: Sequence[float]) -> AsyncGenerator[list[Row]]:
+        """Send ``statements`` at once (a session opened with ``multi_statements``);
+        yield each one's rows in order. The server runs them one after the other,
+        so each result must come within its own timeout of the one before it:
+        that is the statement's own time limit. A failure raises for the
+        statement that failed (the ones after it did not run); a result missing
+        is QueryFailed. Stopping early, or any failure but QueryFailed, closes
+        the session (its later statements must not run unseen)."""
+        if not statements:
+            return
+        done, session_fine = 0, False
         try:
-            return await asyncio.wait_for(self._run(sql, args), limit)
+            cur = await self._call(self._open_batch(";\n".join(statements)), timeouts[0])
+            while True:
+                yield list(await cur.fetchall())
+                done += 1
+                if done == len(statements):
+                    break
+                if not await self._call(cur.nextset(), timeouts[done]):
+                    raise QueryFailed(f"{self.key}: the server sent {done} results for {len(statements)} "
+                                      "statements")
+            session_fine = True
+        except QueryFailed:
+            session_fine = True  # the server said no and stopped there: nothing more will come
+            raise
+        finally:
+            if not session_fine:
+                self.close()
+
+    async def _open_batch(self, sql: str) -> Any:
+        cur = await self._conn.cursor()
+        await cur.execute(sql)
+        return cur
+
+    async def _call(self, coro: Awaitable[T], limit: float) -> T:
+        """``coro`` under ``limit``, its failures as MySqlError (the session closed unless the server said no)."""
+        if self.closed:
+            if inspect.iscoroutine(coro):
+                coro.close()
+            raise ConnectionLost(f"{self.key}: the session was closed after an earlier failure")
+        try:
+            async with asyncio.timeout(limit):  # no task per call, unlike wait_for: thousands of CHECKs
+                return await coro
         except TimeoutError:
             self.close()
             raise QueryTimeout(f"{self.key}: no answer within {limit:g} s") from None
@@ -181,9 +229,11 @@ class MySqlServers:
         async with self.limit(self.key(host, m), m.concurrency):
             yield
 
-    async def connect(self, host: str, m: MySQL, *, database: str | None = None) -> MySqlSession:
-        """A new session, outside the limit: call it while holding a :meth:`slot`; close it yourself."""
-        return await self._open(self.key(host, m), m, database)
+    async def connect(self, host: str, m: MySQL, *, database: str | None = None,
+                      multi_statements: bool = False) -> MySqlSession:
+        """A new session, outside the limit: call it while holding a :meth:`slot`; close it yourself.
+        ``multi_statements``: for :meth:`MySqlSession.each` (only with SQL built from quoted identifiers)."""
+        return await self._open(self.key(host, m), m, database, multi_statements)
 
     @contextlib.asynccontextmanager
     async def session(self, host: str, m: MySQL, *, database: str | None = None) -> AsyncIterator[MySqlSession]:
@@ -201,14 +251,18 @@ class MySqlServers:
         async with self.session(host, m, database=database) as s:
             return await s.query(sql, args, timeout=timeout)
 
-    async def ping(self, host: str, m: MySQL) -> str | None:
-        """Does the server answer a new connection now (outside the limit)? None if so, else why not."""
+    async def ping(self, host: str, m: MySQL, *, kill: int | None = None) -> str | None:
+        """Does the server answer a new connection now (outside the limit)? None if so, else why not.
+        ``kill``: then end that session of ours (a statement we gave up on must not go on holding locks)."""
         try:
             s = await self.connect(host, m)
         except MySqlError as e:
             return str(e)
         try:
             await s.query("SELECT 1", timeout=m.connect_timeout)
+            if kill is not None:
+                with contextlib.suppress(QueryFailed):  # already gone (unknown thread id)
+                    await s.query("KILL CONNECTION %s", (kill,), timeout=m.connect_timeout)
         except MySqlError as e:
             return str(e)
         finally:
@@ -224,27 +278,29 @@ class MySqlServers:
             self._sockdir = None
 
     # -- internals -------------------------------------------------------------------------
-    async def _open(self, key: ServerKey, m: MySQL, database: str | None) -> MySqlSession:
+    async def _open(self, key: ServerKey, m: MySQL, database: str | None, multi: bool = False) -> MySqlSession:
         try:
             cred = credentials_for(m)
         except CredentialError as e:
             raise AuthFailed(f"{key}: {e}") from None
         try:
             async with asyncio.timeout(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
-                conn = await self._connect(key, m, cred, await self._endpoint(key, m), database)
+                conn = await self._connect(key, m, cred, await self._endpoint(key, m), database,
+                                          multi=multi)
         except TimeoutError:
             raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
         return MySqlSession(key, conn, m.check_timeout)
 
     async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int | str],
-                       database: str | None) -> aiomysql.Connection:
+                       database: str | None, *, multi: bool) -> aiomysql.Connection:
         address, port = endpoint
         where: dict[str, Any] = {"unix_socket": port} if address == "unix" else {"host": address, "port": port}
         try:
             return await asyncio.wait_for(
                 aiomysql.connect(**where, user=cred.user, password=cred.password, db=database,
                                  connect_timeout=m.connect_timeout, autocommit=True, use_unicode=False,
-                                 charset="utf8mb4", program_name="cockpit"),
+                                 charset="utf8mb4", program_name="cockpit",
+                                 client_flag=CLIENT.MULTI_STATEMENTS if multi else 0),
                 m.connect_timeout)
         except TimeoutError:
             raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cockpit.tables.classify import MAX_MESSAGES, classify_rows
 from cockpit.tables.model import SiteState, TableCheck, TableState, TableStatus
-from cockpit.tables.server_check import apply_discovery, parse_discovery
+from cockpit.tables.site_updates import apply_discovery, apply_names, apply_stats, parse_discovery
 from widgets.site_rows import site_row
 from widgets.site_tables import messages_text, table_row
 
@@ -62,6 +62,8 @@ def test_discovery_rows_never_raise_and_render_safely(rows: list[tuple[Any, ...]
     for db, tables in found.items():
         site = SiteState("acme", "db1", db)
         apply_discovery(site, tables)
+        apply_names(site, tables)  # the quick discovery's rows, then each database's sizes
+        apply_stats(site, tables)
         for t in site.tables.values():
             for cell in table_row(t, NOW, None).cells:
                 assert_safe_text(cell)

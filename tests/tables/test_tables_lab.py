@@ -129,11 +129,17 @@ async def test_a_hung_server_is_flagged_and_the_other_sites_keep_updating(lab: L
 async def test_a_check_that_times_out_is_unknown_and_the_server_is_not_given_up(lab: Lab) -> None:
     e = Engine(lab_inventory(lab, check_timeout=2.0, connect_timeout=3.0), read_only=True)
     site = e.tables.site("acme")
+    sql = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CHECK TABLE `acme`.%'"
+
+    async def given_up_check_gone() -> bool:
+        return (await host_out(lab, "web1", ["mariadb", "-N", "-B", "-e", sql])).strip() == "0"
+
     try:
         locker = await e.tables.servers.connect("web1", site.mysql, database="acme")  # outside the limit
         with contextlib.closing(locker):
             await locker.query("LOCK TABLES `worker` WRITE")
             await e.tables.check_site("acme")
+            assert await eventually(given_up_check_gone)  # killed: it does not wait on while the lock is held
         st = e.tables.sites["acme"]
         assert st.tables["worker"].status is TableStatus.UNKNOWN
         assert "did not finish" in (st.tables["worker"].check.error or "")  # type: ignore[union-attr]
@@ -144,6 +150,7 @@ async def test_a_check_that_times_out_is_unknown_and_the_server_is_not_given_up(
         await e.close()
 
 
+@pytest.mark.drill("MariaDB killed mid-CHECK (engine; tests/tables)")
 async def test_a_server_dying_during_check_makes_that_table_suspect(lab: Lab) -> None:
     async with lab_engine(lab) as engine:
         site = engine.tables.site("globex")
@@ -153,10 +160,13 @@ async def test_a_server_dying_during_check_makes_that_table_suspect(lab: Lab) ->
             check = asyncio.create_task(engine.tables.check_site("globex"))
             st = engine.tables.sites["globex"]
 
-            async def only_ticket_left() -> bool:
-                return st.checking and st.total > 0 and st.done == st.total - 1
+            async def check_of_ticket_waits() -> bool:  # as the server sees it (the tables after it wait too)
+                sql = ("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                       "WHERE INFO LIKE 'CHECK TABLE `globex`.`ticket`%' AND STATE LIKE 'Waiting%'")
+                return (await host_out(lab, "web1", ["mariadb", "-N", "-B", "-e", sql])).strip() == "1"
 
-            assert await eventually(only_ticket_left)
+            assert await eventually(check_of_ticket_waits)
+            assert st.checking and st.done < st.total
             await _fault(lab, "web1", "kill-mysql")  # a crash while CHECK TABLE ticket waits
             await asyncio.wait_for(check, 60)
         assert st.tables["ticket"].status is TableStatus.SUSPECT

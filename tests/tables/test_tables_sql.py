@@ -7,7 +7,7 @@ import shlex
 import pytest
 
 from cockpit.tables.dump import dump_command
-from cockpit.tables.sql import check_table, discover, quote_ident
+from cockpit.tables.sql import check_table, discover, discover_names, literal, quote_ident, table_stats
 
 
 def test_identifiers_are_quoted_and_backticks_doubled() -> None:
@@ -28,6 +28,15 @@ def test_discovery_passes_database_names_as_parameters() -> None:
     sql, args = discover(["acme", "x'); DROP DATABASE y; --"])
     assert args == ["acme", "x'); DROP DATABASE y; --"]
     assert "DROP" not in sql and sql.count("%s") == 2
+
+
+def test_names_sent_without_parameters_are_hex_literals_never_raw_text() -> None:
+    hostile = "x'); DROP DATABASE y; -- `\\"
+    assert literal(hostile) == "_utf8mb4 X'" + hostile.encode().hex() + "'"
+    for sql in (discover_names(["acme", hostile]), table_stats(hostile), table_stats("acme", hostile)):
+        assert "DROP" not in sql and "`" not in sql and "\\" not in sql
+    assert table_stats("acme", "worker").count("_utf8mb4 X'") == 2
+    assert "TABLE_ROWS" in table_stats("acme") and "TABLE_ROWS" not in discover_names(["acme"])
 
 
 def test_dump_command_quotes_every_value_and_keeps_credentials_off_the_command_line() -> None:
