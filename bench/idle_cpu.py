@@ -54,7 +54,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hosts", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0, help="measuring window per process")
-    ap.add_argument("--warm", type=float, default=10.0, help="seconds after start-up (and 3 sweeps) before measuring")
+    ap.add_argument("--warm", type=float, default=20.0, help="seconds after start-up (and 3 sweeps) before measuring")
     ap.add_argument("--refresh", type=float, default=None, help="sweep interval (default: the inventory's)")
     args = ap.parse_args()
     sigterm_exits()
