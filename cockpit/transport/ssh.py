@@ -109,8 +109,10 @@ class SshPool:
         try:
             async with asyncio.timeout(deadline):
                 if stdin is not None:
-                    proc.stdin.write(stdin)
-                    proc.stdin.write_eof()
+                    # a command that ends without reading its stdin closes the channel: its output and status stand
+                    with contextlib.suppress(BrokenPipeError):
+                        proc.stdin.write(stdin)
+                        proc.stdin.write_eof()
                 out, err = await asyncio.gather(_read_capped(proc.stdout, limit),
                                                 _read_capped(proc.stderr, _STDERR_CAP, truncate=True))
                 await proc.wait_closed()
