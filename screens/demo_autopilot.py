@@ -21,6 +21,7 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from cockpit.actions.model import ActionRun, Plan
@@ -167,6 +168,8 @@ async def _start(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> in
             await _press(pilot, drill, "shift+tab")
             await pilot.press(*target)
             await pilot.pause(drill.pause)
+        if pilot.app.screen is not screen:  # someone else's key took it away (the user drives too): again
+            continue
         run_button = screen.query_one("#confirm-run")
         if at_confirm(screen.target_name, target, run_button.disabled or live_copy_refused(screen.plan)) == NOT_YET:
             await _press(pilot, drill, "escape")
@@ -284,5 +287,8 @@ def autopilot(spec: dict[str, Any]) -> Callable[[Pilot[Any]], Coroutine[Any, Any
             await fly(pilot, drill)
         except AutopilotError as e:
             pilot.app.notify(str(e), title="demo --auto stopped", severity="error", markup=False, timeout=30)
+        except NoMatches:  # the user quit (or left a screen) while the pilot was reading it: nothing to report
+            if pilot.app.is_running:
+                pilot.app.notify("the screen changed under it", title="demo --auto stopped", severity="warning")
 
     return run
