@@ -102,7 +102,7 @@ class CockpitApp(ActionKeys, App[int]):
         return DisksSwept(hosts, self.engine.summary(), self.engine.last_disk_sweep)
 
     def on_disks_swept(self, message: DisksSwept) -> None:
-        if not self.screen_stack:  # a sweep that ends while the app closes: no screen shows it
+        if not self.screen_stack or not self.is_running:  # the app closes: its screens are (being) taken apart
             return
         self.show_disks(message)
 
@@ -114,19 +114,22 @@ class CockpitApp(ActionKeys, App[int]):
                 screen.show_state(message.hosts[screen.host])
 
     def on_dns_swept(self, message: DnsSwept) -> None:
-        self.dns_feed.deliver(message)
+        if self.is_running:  # not while shutting down
+            self.dns_feed.deliver(message)
 
     def on_dns_pane_site_chosen(self, message: DnsPane.SiteChosen) -> None:
         self.dns_feed.open_detail(message.site)
 
     def on_transfers_polled(self, message: TransfersPolled) -> None:
-        self.transfers_feed.deliver(message)
+        if self.is_running:  # not while shutting down
+            self.transfers_feed.deliver(message)
 
     def on_transfers_pane_verify_requested(self, message: TransfersPane.VerifyRequested) -> None:
         self.transfers_feed.verify(message.site, message.destination_host)
 
     def on_sites_checked(self, message: SitesChecked) -> None:
-        self.sites_feed.deliver()
+        if self.is_running:  # not while shutting down
+            self.sites_feed.deliver()
 
     def on_sites_pane_site_chosen(self, message: SitesPane.SiteChosen) -> None:
         self.sites_feed.open_detail(message.site)
@@ -135,7 +138,7 @@ class CockpitApp(ActionKeys, App[int]):
         self.sites_feed.recheck(message.site, message.extended)
 
     def on_poll_running(self, message: PollRunning) -> None:
-        if message.poll == "disks":
+        if message.poll == "disks" and self.is_running:  # not while shutting down (screens are taken apart)
             self.dashboard.show_sweeping(message.running)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
