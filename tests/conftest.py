@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-pytest_plugins = ["lab_fixture"]
+pytest_plugins = ["lab_fixture", "drill_report"]  # drill_report: the fault-drill table (issue #8)
 
 _STATE_HOME = tempfile.mkdtemp(prefix="cockpit-test-state-")
 

@@ -36,6 +36,7 @@ def reset(lab: Lab, name: str) -> None:
     host_sh(lab, HOST, f"rm -f /run/t/{name}.*; rm -rf /run/cockpit/locks/site.{name}")
 
 
+@pytest.mark.drill("cockpit SIGKILLed mid-action (CLI process)")
 def test_crash_mid_action_leaves_an_incomplete_record_and_a_rerun_completes(lab: Lab, tmp_path: Path) -> None:
     reset(lab, "crashy")
     inv = make_inventory(lab, tmp_path, site("crashy", HOST, [BLOCKING]))
@@ -75,6 +76,7 @@ def test_crash_mid_action_leaves_an_incomplete_record_and_a_rerun_completes(lab:
     assert len(runs) >= 2  # the audit shows both runs
 
 
+@pytest.mark.drill("two cockpits acting on the same site (CLI processes)")
 def test_two_clis_race_on_one_site_exactly_one_runs_and_the_other_names_it(lab: Lab, tmp_path: Path) -> None:
     reset(lab, "race")
     inv = make_inventory(lab, tmp_path, site("race", HOST, [BLOCKING]))

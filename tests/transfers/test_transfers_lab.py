@@ -81,6 +81,7 @@ async def test_killed_at_half_then_resumed_ends_verified_and_intact(lab: Lab, si
         await e.close()
 
 
+@pytest.mark.drill("cockpit gone during an import: a new one reattaches (engine)")
 async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsync(lab: Lab, site: str) -> None:
     e = engine(lab, bwlimit_kbps=2000)
     await e.transfers.start(site)
