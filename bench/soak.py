@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import shutil
 import sys
@@ -197,8 +198,12 @@ def main() -> int:
     ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
     ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
+    ap.add_argument("--gc-collect", action="store_true",
+                    help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
     args = ap.parse_args()
     sigterm_exits()
+    if args.gc_collect:
+        os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()
     trace_dir = Path(tempfile.mkdtemp(prefix="cockpit-bench-trace-", dir="/tmp")) if args.tracemalloc else None
     try:
