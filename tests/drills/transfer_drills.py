@@ -80,11 +80,15 @@ async def source_gone(d: Drill) -> None:
         await d.until(lambda: shows(d, "▶ running"), "the import to run", pane="transfers")
         await d.fault(SOURCE, "hang-ssh")
         try:
-            await d.until(lambda: shows(d, "STALLED"), "the import to show STALLED", pane="transfers")
+            # no progress (STALLED), or rsync's own SSH to the source gave up first (FAILED): both are right
+            await d.until(lambda: shows(d, "STALLED", "FAILED"), "the import to show STALLED or FAILED",
+                          pane="transfers")
             await d.keeps_updating("dns")
             await d.answers_keys()
         finally:
             await d.heal(SOURCE)
+        if shows(d, "FAILED"):
+            await _resume_runs(d)
         await d.until(lambda: shows(d, *MOVING), "the import to move again",
                       pane="transfers")
     finally:
