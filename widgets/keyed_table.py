@@ -17,7 +17,9 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
 from textual.message import Message
+from textual.render import measure
 from textual.widgets import DataTable
+from textual.widgets._data_table import CellKey, ColumnKey, default_cell_formatter
 
 from widgets.bindings import AppChecksActions, bind
 
@@ -101,6 +103,28 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         update count, so after a change every entry is stale, yet kept until the LRU is full: a
         wallboard's tables grew by tens of MiB over a soak (bench/soak.py, tracemalloc). Textual 8.2.8."""
         self._clear_caches()
+
+    def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
+        """Each column measured once per sync, however many of its cells changed. DataTable (Textual
+        8.2.8) re-measures the whole column for every updated cell that got narrower: quadratic, so a
+        sweep that updated 1,000 rows held the UI for a minute (bench/scale_ui.py)."""
+        by_column: dict[ColumnKey, list[CellKey]] = {}
+        for cell in updated_cells:
+            by_column.setdefault(cell.column_key, []).append(cell)
+        for column_key, cells in by_column.items():
+            column = self.columns.get(column_key)
+            if column is None:
+                continue
+            if len(cells) == 1:
+                super()._update_column_widths(set(cells))
+                continue
+            console = self.app.console
+            widths = [measure(console, column.label, 1)]
+            for row_key, row in self.rows.items():
+                value = self._data[row_key].get(column_key)
+                widths.append(measure(console, default_cell_formatter(value, wrap=row.height != 1,
+                                                                      height=row.height), 1))
+            column.content_width = max(widths)
 
     def _update_row(self, old: TableRow, row: TableRow, order: tuple[Any, ...], first: str) -> None:
         for col, was, now in zip(self._column_keys, old.cells, row.cells, strict=True):
