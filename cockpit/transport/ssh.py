@@ -102,6 +102,10 @@ class SshPool:
                                                f"{slot.host.connect_timeout:g} s")
             self._drop(slot, down)
             raise down from None
+        except asyncssh.ChannelOpenError as e:
+            # The host answered and said no to one more session (sshd's MaxSessions, 10 by default): the
+            # connection and what runs over it (held locks, MySQL tunnels, copies) stay; only this command fails.
+            raise ProbeError(f"the host refused a new SSH session ({_describe(e)}; sshd MaxSessions?)") from None
         except (asyncssh.Error, OSError) as e:
             down = HostDown(Reach.UNREACHABLE, f"connection lost: {_describe(e)}")
             self._drop(slot, down)

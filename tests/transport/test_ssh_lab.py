@@ -219,3 +219,33 @@ async def test_engine_sweep_reports_hung_and_read_only_hosts_and_keeps_the_rest(
         assert again["standby1"].reach is Reach.UP
     finally:
         await engine.close()
+
+
+async def test_a_refused_session_fails_that_command_and_keeps_the_connection(lab: Lab) -> None:
+    """sshd refuses sessions past MaxSessions (10 by default, 50 in the lab): that one command fails; the
+    connection, and the sessions already on it (a held lock, a copy), go on."""
+    pool = SshPool(lab_hosts(lab))
+    held: list[asyncssh.SSHClientProcess[bytes]] = []
+    try:
+        conn = await pool.connection("web2")
+        for _ in range(50):  # the lab's MaxSessions
+            held.append(await conn.create_process("cat >/dev/null", encoding=None))  # until its stdin ends
+        with pytest.raises(ProbeError, match="refused a new SSH session"):
+            await pool.run("web2", "true")
+        assert await pool.connection("web2") is conn and pool.reach("web2") == (Reach.UP, None)
+        assert all(p.exit_status is None for p in held)  # the sessions already open were not touched
+        ended = held.pop()
+        ended.stdin.write_eof()  # that session's command ends, and sshd frees its place
+        await ended.wait_closed()
+        for _ in range(20):
+            try:
+                assert (await pool.run("web2", "echo again")).stdout == b"again\n"
+                break
+            except ProbeError:
+                await asyncio.sleep(0.5)
+        else:
+            raise AssertionError("no session fitted again after one was closed")
+    finally:
+        for p in held:
+            p.close()
+        await pool.close()
