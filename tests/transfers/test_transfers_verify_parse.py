@@ -67,3 +67,9 @@ def test_the_list_is_capped_and_hostile_names_are_escaped() -> None:
     assert len(v.differences) == verify.CHANGE_LIMIT + 1
     assert v.differences[verify.CHANGE_LIMIT] == "… and 30 more differences"
     assert all("\x1b" not in d for d in v.differences)
+
+
+def test_a_garbled_count_in_the_stats_is_left_out_not_a_crash() -> None:
+    # found by the hostile fuzz: a NUL where rsync writes "reg: 152"
+    c = verify.parse_stats(b"Number of files: 3 (reg: \x00, dir: 1)\nTotal file size: 10 bytes\n")
+    assert c is not None and (c.entries, c.regular, c.dirs, c.bytes) == (3, 0, 1, 10)
