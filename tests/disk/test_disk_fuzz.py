@@ -24,7 +24,9 @@ from cockpit.inventory.model import Host, Thresholds
 # Per test. COCKPIT_FUZZ_EXAMPLES=5000 for a deeper run; the default keeps the suite fast.
 EXAMPLES = int(os.environ.get("COCKPIT_FUZZ_EXAMPLES", "300"))
 PIPELINE_EXAMPLES = EXAMPLES  # splitter and whole-pipeline tests (bigger inputs)
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Same examples every run unless COCKPIT_FUZZ_RANDOM=1 (see tests/hostile/hostile_fuzz.py).
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                derandomize=os.environ.get("COCKPIT_FUZZ_RANDOM") != "1")
 FUZZ_PIPELINE = settings(FUZZ, max_examples=PIPELINE_EXAMPLES)
 NONCE = "0123456789abcdef"
 
