@@ -9,6 +9,11 @@ import shutil
 import tempfile
 
 import pytest
+from hypothesis import settings
+
+# Every property test replays the same examples each run unless COCKPIT_FUZZ_RANDOM=1 (tests/hostile/hostile_fuzz.py).
+settings.register_profile("cockpit", derandomize=os.environ.get("COCKPIT_FUZZ_RANDOM") != "1")
+settings.load_profile("cockpit")
 
 pytest_plugins = ["lab_fixture", "drill_report"]  # drill_report: the fault-drill table (issue #8)
 
