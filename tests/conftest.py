@@ -20,6 +20,18 @@ pytest_plugins = ["lab_fixture", "drill_report"]  # drill_report: the fault-dril
 _STATE_HOME = tempfile.mkdtemp(prefix="cockpit-test-state-")
 
 
+# Tests that use a lab (a real fleet in namespaces) carry the ``lab`` mark however they get it, so
+# ``-m lab`` / ``-m "not lab"`` split the suite exactly (setup.sh runs the two halves side by side).
+LAB_FIXTURES = {"lab", "healed", "dblab", "drill_lab", "drill_app"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("lab") is None and LAB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Engines made by tests (and the cockpit processes they start) keep their
     # state (audit, timeline) in a private directory, never in the user's.
