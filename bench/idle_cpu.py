@@ -19,13 +19,12 @@ Needs root: builds its own lab, removed at the end.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchenv import save
 from wallboard_proc import Wallboard, lab_down, lab_up, load_average, new_lab, sigterm_exits, write_inventory
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -81,9 +80,7 @@ def main() -> int:
           f"(target < 3 %)")
     print(f"  ratio vs an idle Textual app: {result['ratio_wallboard_over_plain']:.2f}x "
           f"(wallboard without sweeps: {result['ratio_no_poll_over_plain']:.2f}x)")
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"idle-cpu-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
-    out.write_text(json.dumps(result, indent=1) + "\n")
+    out = save("idle-cpu", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0
 

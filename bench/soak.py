@@ -18,7 +18,6 @@ first and last minute, to find a leak. Needs root: builds its own lab, removed a
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import shutil
@@ -26,10 +25,10 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchenv import save
 from wallboard_proc import (
     MYSQL_HOSTS,
     Wallboard,
@@ -224,9 +223,7 @@ def main() -> int:
               + ", ".join(f"{k} {first.get(k, 0)} -> {last[k]}" for _, k in grown))
     for line in result.get("tracemalloc_growth", []):
         print("   ", line)
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"soak-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
-    out.write_text(json.dumps(result, indent=1) + "\n")
+    out = save("soak", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0
 
