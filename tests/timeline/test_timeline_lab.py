@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,11 +84,14 @@ async def test_faults_and_heals_become_events_with_evidence(lab: Lab, tmp_path: 
     assert [e.kind for e in Timeline(path).events()].count("host.unreachable") == 1
 
 
-def private_inventory(lab: Lab, tmp_path: Path) -> Path:
-    """The lab's inventory with this test's own state directory (next to it: relative paths still work)."""
+@pytest.fixture
+def private_inventory(lab: Lab, tmp_path: Path) -> Iterator[Path]:
+    """The lab's inventory with this test's own state directory (next to it: relative paths still work;
+    removed after the test, or the lab's teardown finds a file it did not make and leaves its dir behind)."""
     path = lab.dir / f"inventory-{tmp_path.name}.toml"
     path.write_text(f'state_dir = "{tmp_path / "state"}"\n' + lab.inventory_path.read_text())
-    return path
+    yield path
+    path.unlink(missing_ok=True)
 
 
 def cockpit(*args: str) -> subprocess.CompletedProcess[str]:
@@ -95,8 +99,8 @@ def cockpit(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=Path(__file__).resolve().parents[2], timeout=300)
 
 
-def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, tmp_path: Path) -> None:
-    inventory = private_inventory(lab, tmp_path)
+def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, private_inventory: Path) -> None:
+    inventory = private_inventory
     lab.fault("web1", "ro-mount", "/srv")
     assert cockpit("status", "--inventory", str(inventory)).returncode == 2  # critical
     done = cockpit("timeline", "--inventory", str(inventory), "--json")
