@@ -36,8 +36,11 @@ Listener = Callable[[SiteState], None]
 
 
 class TableChecker:
-    def __init__(self, inventory: Inventory, pool: SshPool):
+    def __init__(self, inventory: Inventory, pool: SshPool, *, host_of: Callable[[Site], str] | None = None):
+        """``host_of``: the host a site is on now (the engine passes the placement a failover recorded);
+        the inventory's ``host`` when not given."""
         self.servers = MySqlServers(pool)
+        self._host_of = host_of or (lambda s: s.host)
         self.pool = pool
         self._sites: dict[str, Site] = {s.name: s for s in inventory.sites}
         self.sites: dict[str, SiteState] = {
@@ -85,13 +88,13 @@ class TableChecker:
         """Re-check one site now. Returns at once if it is being checked already."""
         site = self._sites[name]
         if name not in self._busy:
-            await self._run(site.host, site.mysql, [name], extended=extended)
+            await self._run(self._host(site), site.mysql, [name], extended=extended)
         return self.sites[name]
 
     async def check_table(self, name: str, table: str, *, extended: bool = False) -> TableState | None:
         """Re-check one table of a site (after a restore). None if the table is not there."""
         site = self._sites[name]
-        await self._run(site.host, site.mysql, [name], extended=extended, only_table=table)
+        await self._run(self._host(site), site.mysql, [name], extended=extended, only_table=table)
         return self.sites[name].tables.get(table)
 
     async def execute(self, name: str, sql: str, args: Sequence[Any] | None = None, *,
@@ -99,13 +102,13 @@ class TableChecker:
         """One SQL statement on site ``name``'s server (tunnel, limit and timeouts as for checks).
         Raises :class:`cockpit.transport.mysql.MySqlError` subclasses."""
         site = self._sites[name]
-        return await self.servers.execute(site.host, site.mysql, sql, args,
+        return await self.servers.execute(self._host(site), site.mysql, sql, args,
                                           database=(site.database or site.name) if use_database else None,
                                           timeout=timeout)
 
     def server_of(self, name: str) -> ServerKey:
         site = self._sites[name]
-        return self.servers.key(site.host, site.mysql)
+        return self.servers.key(self._host(site), site.mysql)
 
     async def close(self) -> None:
         await self.servers.close()
@@ -115,8 +118,23 @@ class TableChecker:
         groups: dict[tuple[str, MySQL], list[str]] = {}
         for n in names:
             s = self._sites[n]
-            groups.setdefault((s.host, s.mysql), []).append(n)
+            groups.setdefault((self._host(s), s.mysql), []).append(n)
         return groups
+
+    def _host(self, site: Site) -> str:
+        try:
+            return self._host_of(site)
+        except Exception:  # an unreadable state file must not stop the checks: the inventory's host
+            log.exception("placement of %s unreadable", site.name)
+            return site.host
+
+    def _follow(self, names: list[str], host: str) -> None:
+        """Sites now on another host (a failover) start over there: what was seen on the old one is gone."""
+        for n in names:
+            st = self.sites[n]
+            if st.host != host:
+                st.host, st.tables, st.error, st.unreachable, st.checked_at = host, {}, None, False, None
+                st.touch()
 
     async def _run(self, host: str, m: MySQL, names: list[str], *, extended: bool = False,
                    only_table: str | None = None) -> None:
@@ -124,6 +142,7 @@ class TableChecker:
         if not names:
             return
         self._busy.update(names)
+        self._follow(names, host)
         try:
             check = ServerCheck(self.servers, host, m, self._notify)
             await check.run([(self._sites[n], self.sites[n]) for n in names], extended=extended,

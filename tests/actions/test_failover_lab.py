@@ -48,6 +48,13 @@ def test_failover_host_goes_on_past_a_site_with_a_corrupt_standby_and_a_rerun_fi
     sites = load_inventory(inv)
     assert placement.current_host(state, sites.site("acme"), sites) == "standby1"
     assert placement.current_host(state, sites.site("globex"), sites) == "web1"
+    # the tables are checked where each site is now: acme on the standby, globex still on web1
+    import json
+
+    status = cli(inv, "status", "--json")
+    checked = {s["name"]: s for s in json.loads(status.stdout)["sites"]}
+    assert (checked["acme"]["host"], checked["globex"]["host"]) == ("standby1", "web1"), status.stderr
+    assert checked["acme"]["tables_checked"] > 0 and checked["acme"]["state"] == "ok"
 
     recs = audit(inv)
     parent = next(r for r in recs if r["kind"] == "action-start" and r["action"] == "failover-host")
