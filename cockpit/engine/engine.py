@@ -18,7 +18,7 @@ from cockpit.disk.probe import probe_disks
 from cockpit.dns.sweep import DnsMonitor
 from cockpit.engine.gate import ActionGate
 from cockpit.engine.hoststate import HostState, Reach
-from cockpit.engine.placement import current_host, state_file
+from cockpit.engine.placement import site_hosts, state_file
 from cockpit.engine.summary import FleetSummary, summarize
 from cockpit.inventory.model import Host, Inventory
 from cockpit.tables.checker import TableChecker
@@ -46,8 +46,8 @@ class Engine:
         }
         self.last_disk_sweep: datetime | None = None
         # sites' tables: CHECK TABLE (cockpit.tables), on the host each site is on now (after a failover: its standby)
-        self.tables = TableChecker(inventory, self.pool, host_of=lambda site: current_host(
-            state_file(inventory).load(), site, inventory))
+        self.tables = TableChecker(inventory, self.pool, placement=lambda: site_hosts(state_file(inventory).load(),
+                                                                                     inventory))
         self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
         self.dns = DnsMonitor(inventory, state_file(inventory))  # DNS propagation (cockpit.dns)
         self.transfers = Transfers(inventory, self.pool, self.gate, state=state_file(inventory),

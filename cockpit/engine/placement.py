@@ -42,6 +42,11 @@ def current_host(state: dict[str, Any], site: Site, inventory: Inventory) -> str
     return site.host
 
 
+def site_hosts(state: dict[str, Any], inventory: Inventory) -> dict[str, str]:
+    """Every site -> the host it is on now (one state read for a whole sweep)."""
+    return {s.name: current_host(state, s, inventory) for s in inventory.sites}
+
+
 def record_move(sf: StateFile, site: str, host: str, *, previous: str, at: datetime | None = None) -> None:
     """Persist that ``site`` now runs on ``host`` (it was on ``previous``)."""
     when = clock.iso(at or clock.now())

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +36,12 @@ Listener = Callable[[SiteState], None]
 
 
 class TableChecker:
-    def __init__(self, inventory: Inventory, pool: SshPool, *, host_of: Callable[[Site], str] | None = None):
-        """``host_of``: the host a site is on now (the engine passes the placement a failover recorded);
-        the inventory's ``host`` when not given."""
+    def __init__(self, inventory: Inventory, pool: SshPool, *,
+                 placement: Callable[[], Mapping[str, str]] | None = None):
+        """``placement``: site -> the host it is on now (the engine passes what failovers recorded; read once per
+        sweep); the inventory's ``host`` for a site it does not name."""
         self.servers = MySqlServers(pool)
-        self._host_of = host_of or (lambda s: s.host)
+        self._placement = placement or dict
         self.pool = pool
         self._sites: dict[str, Site] = {s.name: s for s in inventory.sites}
         self.sites: dict[str, SiteState] = {
@@ -116,17 +117,21 @@ class TableChecker:
     # -- internals --------------------------------------------------------------------------------
     def _by_server(self, names: list[str]) -> dict[tuple[str, MySQL], list[str]]:
         groups: dict[tuple[str, MySQL], list[str]] = {}
+        now = self._hosts_now()
         for n in names:
             s = self._sites[n]
-            groups.setdefault((self._host(s), s.mysql), []).append(n)
+            groups.setdefault((now.get(n, s.host), s.mysql), []).append(n)
         return groups
 
-    def _host(self, site: Site) -> str:
+    def _hosts_now(self) -> Mapping[str, str]:
         try:
-            return self._host_of(site)
-        except Exception:  # an unreadable state file must not stop the checks: the inventory's host
-            log.exception("placement of %s unreadable", site.name)
-            return site.host
+            return self._placement()
+        except Exception:  # an unreadable state file must not stop the checks: the inventory's hosts
+            log.exception("site placement unreadable")
+            return {}
+
+    def _host(self, site: Site) -> str:
+        return self._hosts_now().get(site.name, site.host)
 
     def _follow(self, names: list[str], host: str) -> None:
         """Sites now on another host (a failover) start over there: what was seen on the old one is gone."""
