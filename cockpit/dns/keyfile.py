@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 _KEY = re.compile(r'key\s+"?([A-Za-z0-9._-]+)"?\s*\{(.*?)\}\s*;', re.S)
 _ALG = re.compile(r"algorithm\s+\"?([A-Za-z0-9-]+)\"?\s*;")
+_COMMENT_OR_STRING = re.compile(r'"[^"\n]*"|(?:#|//)[^\n]*|/\*.*?\*/', re.S)
 _SECRET = re.compile(r'secret\s+"([A-Za-z0-9+/=\s]+)"\s*;')
 
 
@@ -36,7 +37,8 @@ class TsigKey:
 
 def parse_key_file(text: str, want: str | None = None) -> TsigKey:
     """The key named ``want`` (or the only key) in ``text``."""
-    text = re.sub(r"(#|//)[^\n]*", "", text)
+    # drop comments, but not inside quoted strings: base64 secrets contain "/" and so, now and then, "//"
+    text = _COMMENT_OR_STRING.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
     keys = []
     for m in _KEY.finditer(text):
         alg, secret = _ALG.search(m.group(2)), _SECRET.search(m.group(2))
