@@ -151,7 +151,7 @@ class ActionKeys:
         except (ReadOnlyRefused, DryRunRefused) as e:
             app.notify(str(e), title=plan.action, severity="warning", markup=False, timeout=8)
             return
-        app.notify(f"{run.action} {run.target}: {run.state}: {run.message}", title="action",
+        app.notify(f"{run.action} {run.target}: {run.outcome}", title="action",
                    severity="information" if run.ok else "error", markup=False, timeout=10)
 
     _quit_pressed_once = False

@@ -133,7 +133,7 @@ async def act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
         drill.log(f"{action} {target}: started")
         run = await _until_value(pilot, drill, functools.partial(_finished, pilot, action, target, before),
                                  f"{action} {target} to finish")
-        drill.log(f"{action} {target}: {run.state}: {run.message}")
+        drill.log(f"{action} {target}: {run.outcome}")
         if run.ok:
             break
         if retry < drill.run_retries and worth_rerunning(run.message):
@@ -141,7 +141,7 @@ async def act(pilot: Pilot[int], drill: Drill, step: Step, target: str) -> None:
             await _leave_overlays(pilot, drill)
             await pilot.pause(drill.rerun_pause)
             continue
-        raise AutopilotError(f"{action} {target}: {run.state}: {run.message}")
+        raise AutopilotError(f"{action} {target}: {run.outcome}")
     await _leave_overlays(pilot, drill)
     pilot.app.refresh()
 

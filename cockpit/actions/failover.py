@@ -203,7 +203,7 @@ class FailoverHost(Action):
 
         async def verify(ctx: ActionContext) -> list[Check]:
             assert ctx.run is not None
-            return [Check(f"failover-site {c.target}", c.ok, f"{c.state}: {c.message}") for c in ctx.run.children]
+            return [Check(f"failover-site {c.target}", c.ok, c.outcome) for c in ctx.run.children]
 
         return Plan(
             self.name, target, self.summary, checks=tuple(checks), steps=(step,) if names else (),
@@ -224,7 +224,7 @@ class FailoverHost(Action):
                     child: ActionRun = await ctx.service.run_child(ctx, "failover-site", name)
                 except Exception as e:  # a refusal while planning (not available, target...) is an outcome too
                     return f"{name}: refused: {printable(str(e), 300)}"
-                return f"{name}: {child.state}: {child.message}"
+                return f"{name}: {child.outcome}"
 
         lines = await asyncio.gather(*(one(n) for n in names))
         failed = [ln for ln in lines if ": done:" not in ln]

@@ -167,3 +167,10 @@ class ActionRun:
     @property
     def ok(self) -> bool:
         return self.state is RunState.DONE
+
+    @property
+    def outcome(self) -> str:
+        """The state and the message in one phrase, the state said once ("done, verified: ...",
+        "failed: step failed: ...")."""
+        state = f"{self.state}"
+        return self.message if self.message.startswith(state) else f"{state}: {self.message}"

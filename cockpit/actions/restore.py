@@ -213,7 +213,7 @@ class RestoreCorruptTables(Action):
             async def run(ctx: ActionContext, t: str = t) -> str:
                 child = await ctx.service.run_child(ctx, "restore-table", f"{site.name}.{t}")
                 if not child.ok:
-                    raise StepFailed(f"{t}: {child.state}: {child.message}")
+                    raise StepFailed(f"{t}: {child.outcome}")
                 return f"{t}: {child.message}"
 
             steps.append(StepSpec(f"restore-table {site.name}.{t}", (f"restore-table {site.name}.{t}",),

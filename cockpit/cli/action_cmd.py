@@ -139,7 +139,7 @@ async def _drive(service: ActionService, args: argparse.Namespace) -> int:
     except DryRunRefused as e:
         print(str(e))
         return 0
-    print(f"\n{run.action} {run.target}: {run.state}: {run.message}", flush=True)
+    print(f"\n{run.action} {run.target}: {run.outcome}", flush=True)
     if run.state == "done":
         return 0
     return EXIT_REFUSED if run.state == "refused" else EXIT_FAILED
