@@ -20,10 +20,10 @@ import errno
 import logging
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncssh
 
@@ -34,6 +34,7 @@ from cockpit.transport.backoff import Backoff
 from cockpit.transport.client_files import ClientFiles
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.result import RunResult
+from cockpit.transport.shell import OutputTooLarge, ProbeShell, ShellBroken, open_shell
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ _READ_CHUNK = 65536
 CIPHER_PREFERENCE = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com",
                      "aes128-ctr", "aes256-ctr")
 _STDERR_CAP = 64 * 1024
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -52,6 +54,8 @@ class _Slot:
     down: HostDown | None = None
     fingerprint: str | None = None
     connected_at: float | None = None
+    shell: ProbeShell | None = None  # the probe shell for run(..., reuse=True) (cockpit.transport.shell)
+    shell_opening: bool = False
 
 
 class SshPool:
@@ -62,6 +66,7 @@ class SshPool:
         self._connecting = asyncio.Semaphore(connect_concurrency)
         self._max_output = max_output_bytes
         self._closed = False
+        self.reuse_shells = True  # False: reuse=True is ignored (a bench compares both paths in one run)
         self.files = ClientFiles()  # known_hosts and keys, parsed once for all connections
 
     # -- state -----------------------------------------------------------
@@ -84,32 +89,24 @@ class SshPool:
 
     # -- commands --------------------------------------------------------
     async def run(self, name: str, command: str, *, timeout: float | None = None,
-                  max_bytes: int | None = None, stdin: bytes | None = None) -> RunResult:
-        """Run ``command`` (already shell-quoted by the caller) on host ``name``."""
+                  max_bytes: int | None = None, stdin: bytes | None = None, reuse: bool = False) -> RunResult:
+        """Run ``command`` (already shell-quoted by the caller) on host ``name``.
+
+        ``reuse=True`` (periodic read-only probes that leave no process behind) runs it in the host's
+        probe shell, kept open across calls (cockpit.transport.shell): no new SSH session per call. There
+        the command is run by ``/bin/sh -c``, not the login shell, and a command killed by signal N shows
+        as exit status 128+N. A busy probe shell, or ``stdin``, means a new session as without ``reuse``.
+        """
         slot = self._slot(name)
         conn = await self.connection(name)
         deadline = slot.host.command_timeout if timeout is None else timeout
         limit = self._max_output if max_bytes is None else max_bytes
-        try:
-            proc = await asyncio.wait_for(
-                conn.create_process(command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None
-                                    else asyncssh.PIPE),
-                slot.host.connect_timeout,
-            )
-        except TimeoutError:
-            # The connection no longer answers: treat it as a hung host.
-            down = HostDown(Reach.UNREACHABLE, "not answering: opening a channel timed out after "
-                                               f"{slot.host.connect_timeout:g} s")
-            self._drop(slot, down)
-            raise down from None
-        except asyncssh.ChannelOpenError as e:
-            # The host answered and said no to one more session (sshd's MaxSessions, 10 by default): the
-            # connection and what runs over it (held locks, MySQL tunnels, copies) stay; only this command fails.
-            raise ProbeError(f"the host refused a new SSH session ({_describe(e)}; sshd MaxSessions?)") from None
-        except (asyncssh.Error, OSError) as e:
-            down = HostDown(Reach.UNREACHABLE, f"connection lost: {_describe(e)}")
-            self._drop(slot, down)
-            raise down from None
+        if reuse and stdin is None and self.reuse_shells:
+            shell = await self._probe_shell(slot, conn)
+            if shell is not None:
+                return await self._run_in_shell(slot, shell, command, deadline, limit)
+        proc = await self._open_channel(slot, conn.create_process(
+            command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None else asyncssh.PIPE))
         try:
             async with asyncio.timeout(deadline):
                 if stdin is not None:
@@ -137,6 +134,67 @@ class SshPool:
             self._drop(slot, None)
             raise ProbeError("connection lost during the command (no exit status)")
         return RunResult(exit_status=proc.exit_status, stdout=out, stderr=err)
+
+    async def _open_channel(self, slot: _Slot, opening: Awaitable[_T]) -> _T:
+        """Await a new session on the host's connection, its failures sorted as HostDown or ProbeError."""
+        try:
+            return await asyncio.wait_for(opening, slot.host.connect_timeout)
+        except TimeoutError:
+            # The connection no longer answers: treat it as a hung host.
+            down = HostDown(Reach.UNREACHABLE, "not answering: opening a channel timed out after "
+                                               f"{slot.host.connect_timeout:g} s")
+            self._drop(slot, down)
+            raise down from None
+        except asyncssh.ChannelOpenError as e:
+            # The host answered and said no to one more session (sshd's MaxSessions, 10 by default): the
+            # connection and what runs over it (held locks, MySQL tunnels, copies) stay; only this command fails.
+            raise ProbeError(f"the host refused a new SSH session ({_describe(e)}; sshd MaxSessions?)") from None
+        except (asyncssh.Error, OSError) as e:
+            down = HostDown(Reach.UNREACHABLE, f"connection lost: {_describe(e)}")
+            self._drop(slot, down)
+            raise down from None
+
+    async def _probe_shell(self, slot: _Slot, conn: asyncssh.SSHClientConnection) -> ProbeShell | None:
+        """The host's idle probe shell, opened when there is none; None while it is busy (or opening)."""
+        shell = slot.shell
+        if shell is not None:
+            if shell.usable(conn):
+                return shell
+            if shell.busy and not shell.broken and shell.conn is conn:
+                return None
+            shell.close()  # broken, ended, or left from an older connection: never reused
+            slot.shell = None
+        if slot.shell_opening:
+            return None
+        slot.shell_opening = True
+        try:
+            shell = await self._open_channel(slot, open_shell(conn))
+        finally:
+            slot.shell_opening = False
+        slot.shell = shell
+        return shell
+
+    async def _run_in_shell(self, slot: _Slot, shell: ProbeShell, command: str, deadline: float,
+                            limit: int) -> RunResult:
+        """Run in the probe shell; on any failure the shell is closed (by ProbeShell.run) and forgotten."""
+        try:
+            async with asyncio.timeout(deadline):
+                return await shell.run(command, limit=limit, stderr_cap=_STDERR_CAP)
+        except TimeoutError:
+            raise ProbeError(f"command timed out after {deadline:g} s") from None
+        except OutputTooLarge:
+            raise ProbeError(f"output larger than {limit:,} bytes; cut off") from None
+        except ShellBroken as e:
+            if shell.conn.is_closed():  # the connection went (link down, sshd killed): the shell with it
+                self._drop(slot, None, only=shell.conn)
+                raise ProbeError("connection lost during the command") from None
+            raise ProbeError(f"probe shell failed: {e}") from None
+        except (asyncssh.Error, OSError) as e:
+            self._drop(slot, None, only=shell.conn)
+            raise ProbeError(f"connection lost during the command: {_describe(e)}") from None
+        finally:
+            if shell.broken and slot.shell is shell:
+                slot.shell = None
 
     async def connection(self, name: str) -> asyncssh.SSHClientConnection:
         """The host's live connection, connecting (once, shared) when needed."""
@@ -172,6 +230,7 @@ class SshPool:
                 with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
                     await asyncio.wait_for(s.conn.wait_closed(), 1.0)
                 s.conn = None
+            s.shell = None
 
     # -- host keys -------------------------------------------------------
     async def fetch_host_key(self, name: str) -> asyncssh.SSHKey:
@@ -203,10 +262,17 @@ class SshPool:
         except KeyError:
             raise HostDown(Reach.ERROR, f"unknown host {name!r}") from None
 
-    def _drop(self, slot: _Slot, down: HostDown | None) -> None:
+    def _drop(self, slot: _Slot, down: HostDown | None, *,
+              only: asyncssh.SSHClientConnection | None = None) -> None:
+        """Abort the host's connection (``only``: if it is still that one, not a newer one)."""
+        if only is not None and slot.conn is not only:
+            return
         if slot.conn is not None:
             slot.conn.abort()
         slot.conn = None
+        if slot.shell is not None:
+            slot.shell.close()
+            slot.shell = None
         if down is not None:
             slot.down = down
             slot.backoff.failed()

@@ -1,0 +1,161 @@
+"""One long-lived ``/bin/sh`` per host for periodic probes (``SshPool.run(..., reuse=True)``).
+
+A new SSH session per probe costs both ends on every sweep: the client opens
+and closes a channel (~10 packets, each sealed and parsed in Python: most of
+an idle wallboard's CPU), and the host's sshd forks, sets up the session and
+starts the user's login shell. A probe shell pays that once per connection;
+each command after that is one write and its output.
+
+Framing: the command is written to the shell's stdin as one line::
+
+    printf '%s\\n' B; printf '%s\\n' B >&2; /bin/sh -c 'COMMAND' </dev/null; r=$?;
+    printf '\\n%s %03d\\n' E $r; printf '\\n%s %03d\\n' E $r >&2
+
+``B`` and ``E`` carry a random nonce, new for every command, so output from the
+host cannot forge a boundary (it never sees the nonce before the command ends).
+Each stream must start with the begin line and end right after the end line.
+The command runs under ``/bin/sh -c`` (not the login shell) with stdin from
+/dev/null: it cannot read the next command's text.
+
+On ANY anomaly (timeout, oversized output, a missing or misplaced marker,
+anything printed between commands, the channel closing) the shell is closed and
+never reused: the next probe opens a new one. Output limits are those of a new
+session (``max_bytes`` on stdout is an error; stderr is cut and drained).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shlex
+
+import asyncssh
+
+from cockpit.transport.result import RunResult
+
+_READ_CHUNK = 65536
+_RC_DIGITS = 3  # printf %03d: the end line has a fixed length, so it can be matched before it is complete
+
+
+class ShellBroken(Exception):
+    """The shell's framing failed; the shell is closed and must not be used again."""
+
+
+class OutputTooLarge(Exception):
+    """Stdout went past the caller's ``max_bytes``; the shell is closed."""
+
+
+class ProbeShell:
+    """A ``/bin/sh`` on one SSH connection that runs one command at a time."""
+
+    def __init__(self, conn: asyncssh.SSHClientConnection, proc: asyncssh.SSHClientProcess[bytes]):
+        self.conn = conn
+        self._proc = proc
+        self.busy = False
+        self.broken = False
+        self.commands = 0  # commands run so far (tests check reuse with it)
+
+    @staticmethod
+    def start_command() -> str:
+        """What the login shell is asked to run: replace itself with a plain POSIX shell."""
+        return "exec /bin/sh"
+
+    def usable(self, conn: asyncssh.SSHClientConnection) -> bool:
+        """Idle, healthy, on ``conn`` (the host's live connection), and the host has not closed it."""
+        if self.broken or self.busy or self.conn is not conn or conn.is_closed():
+            return False
+        if self._proc.exit_status is not None or self._proc.exit_signal is not None or self._proc.is_closing():
+            self.close()  # the shell ended between commands (killed on the host): never reuse it
+            return False
+        return True
+
+    def close(self) -> None:
+        self.broken = True
+        self._proc.close()
+
+    async def run(self, command: str, *, limit: int, stderr_cap: int) -> RunResult:
+        """Run ``command``; the caller holds the timeout and closes the shell on any exception."""
+        if self.broken or self.busy:
+            raise ShellBroken("the probe shell is not free")
+        self.busy = True
+        try:
+            result = await self._run(command, limit, stderr_cap)
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            self.busy = False
+        self.commands += 1
+        return result
+
+    async def _run(self, command: str, limit: int, stderr_cap: int) -> RunResult:
+        mark = f"@@cockpit-shell:{secrets.token_hex(16)}"
+        begin, end = f"{mark}:begin\n".encode(), f"\n{mark}:end ".encode()
+        b, e = shlex.quote(f"{mark}:begin"), shlex.quote(f"{mark}:end")
+        line = (f"printf '%s\\n' {b}; printf '%s\\n' {b} >&2; /bin/sh -c {shlex.quote(command)} </dev/null; r=$?; "
+                f"printf '\\n%s %03d\\n' {e} $r; printf '\\n%s %03d\\n' {e} $r >&2\n")
+        try:
+            self._proc.stdin.write(line.encode())
+        except (BrokenPipeError, ConnectionError) as exc:
+            raise ShellBroken("the probe shell's input is closed") from exc
+        (out, rc), (err, rc_err) = await asyncio.gather(
+            read_framed(self._proc.stdout, begin, end, limit),
+            read_framed(self._proc.stderr, begin, end, stderr_cap, truncate=True))
+        if rc != rc_err:
+            raise ShellBroken("the probe shell's two end markers disagree")
+        return RunResult(exit_status=rc, stdout=out, stderr=err)
+
+
+async def read_framed(stream: asyncssh.SSHReader[bytes], begin: bytes, end: bytes, limit: int, *,
+                      truncate: bool = False) -> tuple[bytes, int]:
+    """The body between ``begin`` (at the very start) and ``end`` + 3-digit status + newline (at the very end).
+
+    More than ``limit`` bytes of body: :class:`OutputTooLarge`, or with ``truncate`` the first ``limit``
+    bytes are kept and the rest drained. Anything else unexpected: :class:`ShellBroken`.
+    """
+    kept = bytearray()  # the body so far, up to limit
+    pending = bytearray()  # bytes not yet known to be body: they may hold the start of the end marker
+    seen_begin = False
+    whole = len(end) + _RC_DIGITS + 1
+    while True:
+        data = await stream.read(_READ_CHUNK)
+        if not data:
+            raise ShellBroken("the probe shell's output ended before the command's end marker")
+        pending += data
+        if not seen_begin:
+            if len(pending) < len(begin):
+                if not begin.startswith(pending):
+                    raise ShellBroken("unexpected output before the command's begin marker")
+                continue
+            if not pending.startswith(begin):
+                raise ShellBroken("unexpected output before the command's begin marker")
+            del pending[:len(begin)]
+            seen_begin = True
+        at = pending.find(end)
+        if at >= 0:
+            if len(pending) < at + whole:
+                continue  # the end line is not complete yet
+            tail = bytes(pending[at + len(end):])
+            if len(tail) != _RC_DIGITS + 1 or not tail[:_RC_DIGITS].isdigit() or tail[-1:] != b"\n":
+                raise ShellBroken("unexpected output after the command's end marker")
+            _keep(kept, pending[:at], limit, truncate)
+            return bytes(kept), int(tail[:_RC_DIGITS])
+        settled = len(pending) - (len(end) - 1)  # these bytes cannot be part of an end marker
+        if settled > 0:
+            _keep(kept, pending[:settled], limit, truncate)
+            del pending[:settled]
+
+
+def _keep(kept: bytearray, body: bytes | bytearray, limit: int, truncate: bool) -> None:
+    room = limit - len(kept)
+    if len(body) > room:
+        if not truncate:
+            raise OutputTooLarge
+        body = body[:max(0, room)]
+    kept += body
+
+
+async def open_shell(conn: asyncssh.SSHClientConnection) -> ProbeShell:
+    """Open the session; errors are the channel-open errors of ``create_process`` (the caller maps them)."""
+    proc = await conn.create_process(ProbeShell.start_command(), encoding=None, stdin=asyncssh.PIPE)
+    return ProbeShell(conn, proc)
