@@ -17,8 +17,7 @@ EXIT_LAB_ERROR = 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from cockpit.demo.fleet import DEFAULT_SITES, DEFAULT_TTL
-    from cockpit.demo.scenario import DEFAULT_DIR
+    from cockpit.demo.defaults import DEFAULT_DIR, DEFAULT_SITES, DEFAULT_TTL  # not the lab: status parses this
 
     p = sub.add_parser("demo", help="build a lab fleet, replay the outage on it and open the cockpit (root)",
                        description="Builds a fleet of real servers on this machine (network and mount namespaces, "

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from cockpit.demo.defaults import DEFAULT_SITES, DEFAULT_TTL
 from cockpit.lab import FleetSpec, HostSpec
 from cockpit.lab.dns_fleet import dns_hosts
 from cockpit.lab.services.cron import Cron
@@ -24,8 +25,6 @@ from cockpit.lab.spec import DataMount
 WEB_HOSTS = ("web1", "web2")
 STANDBY = "standby1"
 BACKUP = "backup1"
-DEFAULT_SITES = 20
-DEFAULT_TTL = 30  # seconds: scaled down so propagation finishes within the demo
 RECHECK_S = 15  # [mysql] recheck_interval: tables corrupted mid-demo show within seconds, not 5 minutes
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from cockpit import clock, paths
 from cockpit.demo import activity, fleet, outage
+from cockpit.demo.defaults import DEFAULT_DIR, DEFAULT_SITES, DEFAULT_TTL
 from cockpit.demo.story import Story
 from cockpit.inventory.model import Inventory
 from cockpit.lab import Lab, LabError
 from cockpit.lab.services import mariadb_conf
 from cockpit.lab.services.mariadb import run_sql
 
-DEFAULT_DIR = Path("/tmp/cockpit-demo")  # noqa: S108 (root-owned lab dir, created 0700 by the lab)
 Echo = Callable[[str], None]
 
 
@@ -32,7 +32,7 @@ def demo_dir() -> Path:
     return Path(os.environ.get("COCKPIT_DEMO_DIR") or DEFAULT_DIR)
 
 
-def build(lab: Lab, echo: Echo, *, sites: int = fleet.DEFAULT_SITES, ttl: int = fleet.DEFAULT_TTL) -> Path:
+def build(lab: Lab, echo: Echo, *, sites: int = DEFAULT_SITES, ttl: int = DEFAULT_TTL) -> Path:
     """Build the demo lab from scratch, before the outage; returns its inventory path."""
     lab.up(fleet.fleet_spec(sites, ttl=ttl), echo=echo)
     copy_backups(lab, sites)

@@ -19,8 +19,6 @@ from cockpit import clock
 from cockpit.dns import changes
 from cockpit.dns.model import Answer, DnsReport, Server, ServerKind, SiteDns, SoaStatus
 from cockpit.dns.propagation import evaluate
-from cockpit.dns.query import ask
-from cockpit.dns.soa import mark_lagging, soa_serial
 from cockpit.dns.targets import SiteTarget, targets
 from cockpit.engine.statefile import StateFile
 from cockpit.inventory.model import Inventory
@@ -76,6 +74,8 @@ class DnsMonitor:
             if d is None:
                 self.report = DnsReport(zone="", sites=(), soa=(), swept_at=clock.now(), problems=(NOT_MONITORED,))
                 return self.report
+            from cockpit.dns.soa import mark_lagging, soa_serial  # dnspython: only for an inventory with [dns]
+
             servers, problems = await self.servers()
             state = self.state()
             limit = asyncio.Semaphore(d.concurrency)
@@ -109,6 +109,8 @@ class DnsMonitor:
 
     async def _site(self, t: SiteTarget, servers: Sequence[Server], state: dict[str, Any],
                     limit: asyncio.Semaphore) -> SiteDns:
+        from cockpit.dns.query import ask  # dnspython: only for an inventory with [dns]
+
         d = self.inventory.dns
         assert d is not None
         jobs = []

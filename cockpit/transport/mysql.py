@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import aiomysql
 import asyncssh
-import pymysql
-from pymysql.constants import CLIENT
 
 from cockpit import secrets
 from cockpit.inventory.model import MySQL
@@ -41,12 +40,23 @@ from cockpit.transport.mysql_credentials import CredentialError, Credentials, cr
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
 
+if TYPE_CHECKING:
+    import aiomysql
+
 log = logging.getLogger(__name__)
 
-# A server's warnings (e.g. "Table ... is marked as crashed" during discovery)
-# would go to stderr through the warnings module: untrusted text over the TUI.
-# The checker reads what matters from CHECK TABLE's own rows.
-warnings.filterwarnings("ignore", category=pymysql.Warning)
+
+
+@functools.cache
+def _load_driver() -> None:
+    """aiomysql and pymysql are imported on the first connect, not with this module: a fleet
+    without sites never needs them (``cockpit status`` on a disk-only inventory starts sooner)."""
+    import pymysql
+
+    # A server's warnings (e.g. "Table ... is marked as crashed" during discovery)
+    # would go to stderr through the warnings module: untrusted text over the TUI.
+    # The checker reads what matters from CHECK TABLE's own rows.
+    warnings.filterwarnings("ignore", category=pymysql.Warning)
 
 Row = tuple[Any, ...]
 T = TypeVar("T")
@@ -101,7 +111,9 @@ _AUTH = {1045, 1698, 1044}
 
 
 def _describe(e: BaseException) -> tuple[str, int | None]:
-    if isinstance(e, pymysql.err.MySQLError) and len(e.args) >= 2 and isinstance(e.args[0], int):
+    pymysql = sys.modules.get("pymysql")  # not loaded: e cannot be one of its errors
+    if pymysql is not None and isinstance(e, pymysql.err.MySQLError) and len(e.args) >= 2 \
+            and isinstance(e.args[0], int):
         return printable(str(e.args[1]), 300), e.args[0]
     return printable(str(e) or type(e).__name__, 300), None
 
@@ -161,6 +173,8 @@ class MySqlSession:
 
     async def _call(self, coro: Awaitable[T], limit: float) -> T:
         """``coro`` under ``limit``, its failures as MySqlError (the session closed unless the server said no)."""
+        import pymysql  # loaded by the connect that made this session
+
         if self.closed:
             if inspect.iscoroutine(coro):
                 coro.close()
@@ -293,6 +307,11 @@ class MySqlServers:
 
     async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int | str],
                        database: str | None, *, multi: bool) -> aiomysql.Connection:
+        _load_driver()
+        import aiomysql
+        import pymysql
+        from pymysql.constants import CLIENT
+
         address, port = endpoint
         where: dict[str, Any] = {"unix_socket": port} if address == "unix" else {"host": address, "port": port}
         try:
