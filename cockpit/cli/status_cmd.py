@@ -27,8 +27,8 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
     inventory = load_or_exit(args)
     doc = asyncio.run(_sweep(inventory, args.accept_new))
     if args.json:
-        json.dump(doc, sys.stdout, indent=None, separators=(",", ":"))
-        sys.stdout.write("\n")
+        # dumps, not dump: json.dump encodes in pure Python (the C encoder serves one-shot dumps only)
+        sys.stdout.write(json.dumps(doc, indent=None, separators=(",", ":")) + "\n")
     else:
         print(render_table(doc))
     return exit_code(doc)
