@@ -67,7 +67,8 @@ def _describe(kind: str, rec: dict[str, Any], action: str, target: str,
     if kind == "action-end":
         result = _s(rec, "result") or "?"
         message = _s(rec, "message")
-        return (f"{action} on {target} ended: {result}{': ' + message if message else ''}", _bad(result), ev)
+        said = message if message and message.startswith(result) else f"{result}{': ' + message if message else ''}"
+        return f"{action} on {target} ended: {said}", _bad(result), ev
     if kind == "action-incomplete":
         ev["started"] = f"{_s(rec, 'started_at') or '?'} by {_s(rec, 'started_by') or '?'}"
         return f"{action} on {target} never finished (the cockpit running it is gone)", Severity.WARNING, ev
