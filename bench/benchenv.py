@@ -10,6 +10,10 @@ results are written under bench/results/.
 * CPU: the lab's hosts share this machine's cores with the cockpit, so a sweep's
   wall time on a busy machine says little; CPU seconds (the child's own, and the
   lab's cgroup) give the bound for an idle machine: (cockpit + hosts) / cores.
+* Peak RSS: through GNU time (:func:`rss_wrapped`), not wait4's ``ru_maxrss``:
+  a child forked from the benchmark records the benchmark's own RSS as its
+  high-water mark when it execs (under a parent holding 200 MiB, ``true``
+  reported 216 MiB), so every child looked at least as big as its parent.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,26 @@ def lab_cpu_seconds(lab_dir: Path) -> float:
     return 0.0
 
 
+def rss_wrapped(argv: list[str], report: Path) -> list[str]:
+    """``argv`` under GNU time, which writes the command's own peak RSS (KiB) to ``report``
+    (read it with :func:`peak_rss_kib`); its exit status is the command's."""
+    if not Path(GNU_TIME).exists():
+        raise SystemExit(f"the benchmarks measure peak RSS with GNU time: install it ({GNU_TIME}, Debian package time)")
+    return [GNU_TIME, "-f", "%M", "-o", str(report), *argv]
+
+
+def peak_rss_kib(report: Path) -> int:
+    """The last line GNU time wrote (before it: "Command exited with non-zero status N")."""
+    lines = report.read_text().split()
+    return int(lines[-1]) if lines and lines[-1].isdigit() else 0
+
+
 def timed(argv: list[str], env: dict[str, str], lab_dir: Path, ok: tuple[int, ...] = (0, 1, 2, 3)) -> Run:
-    """Run a child to its end: wall time, its CPU and peak RSS (wait4), and the lab's CPU meanwhile."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run a child to its end: wall time, its CPU (wait4), peak RSS (GNU time), and the lab's CPU meanwhile."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(prefix="cockpit-bench-rss-") as rss:
         lab0, start = lab_cpu_seconds(lab_dir), time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(rss_wrapped(argv, Path(rss.name)), stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
         lab = lab_cpu_seconds(lab_dir) - lab0
@@ -72,7 +92,7 @@ def timed(argv: list[str], env: dict[str, str], lab_dir: Path, ok: tuple[int, ..
         err.seek(0)
         if code not in ok:
             raise SystemExit(f"{argv[1:4]} failed ({code}): {err.read().decode(errors='replace')[-800:]}")
-        return Run(took, usage.ru_utime + usage.ru_stime, lab, usage.ru_maxrss, code, out.read())
+        return Run(took, usage.ru_utime + usage.ru_stime, lab, peak_rss_kib(Path(rss.name)), code, out.read())
 
 
 def interrupt_on_sigterm() -> None:
