@@ -27,7 +27,7 @@ from cockpit import clock
 from cockpit.inventory.model import Inventory, MySQL, Site
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.server_check import ServerCheck
-from cockpit.transport.mysql import MySqlServers, Row, ServerKey
+from cockpit.transport.mysql import MySqlServers, Row
 from cockpit.transport.ssh import SshPool
 
 log = logging.getLogger(__name__)
@@ -106,10 +106,6 @@ class TableChecker:
         return await self.servers.execute(self._host(site), site.mysql, sql, args,
                                           database=(site.database or site.name) if use_database else None,
                                           timeout=timeout)
-
-    def server_of(self, name: str) -> ServerKey:
-        site = self._sites[name]
-        return self.servers.key(self._host(site), site.mysql)
 
     async def close(self) -> None:
         await self.servers.close()
