@@ -1,4 +1,4 @@
-"""Where cockpit keeps its own files: state, audit log, logs.
+"""Where cockpit keeps its own files: state, audit log, logs, run-time sockets.
 
 Default: ``$XDG_STATE_HOME/cockpit/<inventory-name>-<hash>/`` (or
 ``~/.local/state/...``), one directory per inventory so two fleets never share
@@ -25,6 +25,14 @@ def state_dir(inv: Inventory) -> Path:
         d = base / "cockpit" / f"{inv.path.stem}-{digest}"
     ensure_private_dir(d)
     return d
+
+
+def run_dir(inv: Inventory) -> Path:
+    """Where what lives only while a cockpit runs goes (its MySQL tunnels' sockets; the next cockpit
+    clears what a SIGKILLed one left): ``$XDG_RUNTIME_DIR/cockpit``, else the state dir's ``run``.
+    Made by its users, not here."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    return Path(runtime) / "cockpit" if runtime else state_dir(inv) / "run"
 
 
 def audit_path(inv: Inventory) -> Path:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from cockpit import clock
+from cockpit import clock, paths
 from cockpit.inventory.model import Inventory, MySQL, Site
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.server_check import ServerCheck
@@ -40,7 +40,7 @@ class TableChecker:
                  placement: Callable[[], Mapping[str, str]] | None = None):
         """``placement``: site -> the host it is on now (the engine passes what failovers recorded; read once per
         sweep); the inventory's ``host`` for a site it does not name."""
-        self.servers = MySqlServers(pool)
+        self.servers = MySqlServers(pool, run_dir=lambda: paths.run_dir(inventory))
         self._placement = placement or dict
         self.pool = pool
         self._sites: dict[str, Site] = {s.name: s for s in inventory.sites}

@@ -5,7 +5,9 @@ localhost only) or straight from the cockpit (``via = "direct"``).
 * A tunnel is one local forward per (host, address, port) on the pool's
   connection to that host, made again when that connection is replaced. Its
   local end is a unix socket in a private (0700) directory, not a TCP port:
-  no other local user can ride it, and it skips the local TCP stack.
+  no other local user can ride it, and it skips the local TCP stack. The
+  directory is under the cockpit's run dir, so a cockpit started after one that
+  was SIGKILLed clears what that one left (:mod:`cockpit.transport.socket_dir`).
 * Every connect and every query runs under ``asyncio.wait_for``: aiomysql's
   own connect timeout never fires against a hung (SIGSTOPped) server.
 * Each server has a concurrency limit (``mysql.concurrency``, default 2): at
@@ -22,11 +24,9 @@ import contextlib
 import functools
 import inspect
 import logging
-import shutil
 import sys
-import tempfile
 import warnings
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +37,7 @@ from cockpit import secrets
 from cockpit.inventory.model import MySQL
 from cockpit.transport.errors import HostDown
 from cockpit.transport.mysql_credentials import CredentialError, Credentials, credentials_for
+from cockpit.transport.socket_dir import SocketDir
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
 
@@ -60,6 +61,7 @@ def _load_driver() -> None:
 
 Row = tuple[Any, ...]
 T = TypeVar("T")
+SOCKET_DIR_PREFIX = "mysql"
 
 
 class MySqlError(Exception):
@@ -218,13 +220,14 @@ class _Tunnel:
 class MySqlServers:
     """Sessions to the fleet's MySQL servers over the engine's SSH pool."""
 
-    def __init__(self, pool: SshPool):
+    def __init__(self, pool: SshPool, run_dir: Callable[[], Path] | None = None):
+        """``run_dir``: gives the cockpit's run dir, where the tunnels' socket directory goes (see
+        :mod:`cockpit.transport.socket_dir`; None: the system's temp dir)."""
         self._pool = pool
         self._tunnels: dict[ServerKey, _Tunnel] = {}
         self._tunnel_locks: dict[ServerKey, asyncio.Lock] = {}
         self._limits: dict[ServerKey, asyncio.Semaphore] = {}
-        self._sockdir: Path | None = None
-        self._serial = 0
+        self._sockets = SocketDir(run_dir, SOCKET_DIR_PREFIX)
 
     @staticmethod
     def key(host: str, m: MySQL) -> ServerKey:
@@ -287,9 +290,7 @@ class MySqlServers:
         for t in self._tunnels.values():
             t.listener.close()
         self._tunnels.clear()
-        if self._sockdir is not None:
-            shutil.rmtree(self._sockdir, ignore_errors=True)
-            self._sockdir = None
+        self._sockets.remove()
 
     # -- internals -------------------------------------------------------------------------
     async def _open(self, key: ServerKey, m: MySQL, database: str | None, multi: bool = False) -> MySqlSession:
@@ -353,7 +354,7 @@ class MySqlServers:
             if t is not None:
                 t.listener.close()
                 del self._tunnels[key]
-            path = self._socket_path()
+            path = self._sockets.path("t")
             try:
                 listener = await asyncio.wait_for(
                     ssh.forward_local_path_to_port(path, key.address, key.port), m.connect_timeout)
@@ -364,10 +365,3 @@ class MySqlServers:
             self._tunnels[key] = _Tunnel(ssh, listener, path)
             return "unix", path
 
-    def _socket_path(self) -> str:
-        if self._sockdir is None:
-            self._sockdir = Path(tempfile.mkdtemp(prefix="cockpit-mysql-"))  # mode 0700
-        self._serial += 1
-        path = self._sockdir / f"t{self._serial}.sock"
-        path.unlink(missing_ok=True)
-        return str(path)
