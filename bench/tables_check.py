@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchenv import peak_rss_kib, rss_wrapped
+from benchenv import interrupt_on_sigterm, peak_rss_kib, rss_wrapped
 from cpu_quota import host_quotas
 
 from cockpit.lab import HostSpec, Lab
@@ -248,6 +248,7 @@ def main() -> int:
     ap.add_argument("--lab", type=Path, help="use this lab, up already with the same --hosts/--sites (kept)")
     ap.add_argument("--keep-lab", type=Path, help="build the lab in this dir and leave it up (for --lab later)")
     args = ap.parse_args()
+    interrupt_on_sigterm()  # through the finally clauses: quotas undone, the lab removed
 
     per_host = args.sites // args.hosts
     sites = {f"web{h}": [f"site{h}x{i:03d}" for i in range(per_host)] for h in range(1, args.hosts + 1)}
