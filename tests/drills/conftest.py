@@ -1,6 +1,8 @@
 """The UI drill module is opt-in: ``pytest -m drill`` (every drill, here and
 where they live) or COCKPIT_DRILLS=1. It drives one cockpit through 12 real
-faults and recoveries, minutes on a busy 2-core machine, which the CI suite
+faults and recoveries, and the real TUI as a process through a SIGKILL
+mid-action, a SIGKILL during an import and a race of two cockpits
+(test_process_drills.py): minutes on a busy 2-core machine, which the CI suite
 budget (well under 15 min) cannot hold; the drills marked elsewhere run in CI."""
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Each drill: inject a real lab fault; wait until the affected pane shows the
 right state (bounded poll); see another pane keep getting new state; press a
 key and see the UI answer; ``lab heal``; wait until the same app shows the
 recovery. The app is never restarted between drills. The table of drills and
-results is printed at the end of the run (tests/drill_report.py); drills that
-need real processes or a second cockpit are marked ``drill`` where they live.
+results is printed at the end of the run (tests/drill_report.py). The drills
+that kill the cockpit or race two of them run the TUI as a real process:
+test_process_drills.py next to this module.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 import pytest_asyncio
 import transfer_drills
 from drillkit import Drill, drill_inventory
+from textual.coordinate import Coordinate
 
 from cockpit.audit.log import read_records
 from cockpit.engine import hostkey
@@ -103,7 +105,7 @@ async def _accept_shown_key(d: Drill, host: str, expect: str) -> None:
     await d.pilot.press(app.keys["pane_disks"])
     table = app.dashboard.query_one(DiskPane).table
     row = next(i for i in range(table.row_count)  # the row as displayed (sorted: the worst first)
-               if str(table.coordinate_to_cell_key((i, 0)).row_key.value).startswith(f"{host}\0"))
+               if str(table.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value).startswith(f"{host}\0"))
     table.move_cursor(row=row, animate=False)
     table.focus()
     await d.pilot.press("enter")

@@ -11,6 +11,7 @@ import contextlib
 
 from drillkit import Drill
 
+from cockpit.lab import Lab
 from cockpit.transfers.engine import TransferError
 from widgets.transfers_pane import TransfersPane
 
@@ -18,16 +19,16 @@ SITE, DEST, SOURCE = "acme", "standby1", "backup1"
 MOVING = ("▶ running", "… verifying", "• done", "✓ VERIFIED")  # the pane's labels of an import going on
 
 
-def _clean_now(d: Drill) -> None:
+def clean_lab(lab: Lab) -> None:
     """No copy and no import state of the site on the destination (as the transfers tests do)."""
-    d.lab.exec(DEST, ["sh", "-c", f"for p in $(cut -d' ' -f1 /var/lib/cockpit/imports/{SITE}/pid "
+    lab.exec(DEST, ["sh", "-c", f"for p in $(cut -d' ' -f1 /var/lib/cockpit/imports/{SITE}/pid "
                                   f"/var/lib/cockpit/imports/{SITE}/verify.pid 2>/dev/null); do kill $p; done; "
                                   f"rm -rf /storage/{SITE} /storage/.cockpit-import-tmp/{SITE} "
                                   f"/var/lib/cockpit/imports/{SITE}"])
 
 
 async def clean(d: Drill) -> None:
-    await asyncio.to_thread(_clean_now, d)
+    await asyncio.to_thread(clean_lab, d.lab)
 
 
 def shows(d: Drill, *labels: str) -> bool:
@@ -53,7 +54,7 @@ async def _resume_runs(d: Drill) -> None:
                   pane="transfers")
 
 
-async def _finish(d: Drill) -> None:
+async def finish(d: Drill) -> None:
     """Leave nothing behind (clean kills by the recorded pid too, so a failed cancel is no loss)."""
     with contextlib.suppress(TransferError):
         await d.app.engine.transfers.cancel(SITE)
@@ -71,7 +72,7 @@ async def rsync_killed(d: Drill) -> None:
         await d.heal(DEST)
         await _resume_runs(d)
     finally:
-        await _finish(d)
+        await finish(d)
 
 
 async def source_gone(d: Drill) -> None:
@@ -92,7 +93,7 @@ async def source_gone(d: Drill) -> None:
         await d.until(lambda: shows(d, *MOVING), "the import to move again",
                       pane="transfers")
     finally:
-        await _finish(d)
+        await finish(d)
 
 
 async def destination_full(d: Drill) -> None:
@@ -107,4 +108,4 @@ async def destination_full(d: Drill) -> None:
         await _resume_runs(d)
     finally:
         await d.heal(DEST)
-        await _finish(d)
+        await finish(d)
