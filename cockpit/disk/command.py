@@ -21,6 +21,14 @@ per probe cost ~58 ms of CPU per host; this one ~24 ms): files are read by
 status come from one command substitution (one fork, one exec), and only the
 kernel log goes through a pipeline (``tail``/``head``, its newest lines).
 
+The script's output goes through ``tail -c`` (``cat`` when there is no
+tail), which holds it until the script ends and writes it at once: sshd sends
+each small write (~40 markers and sections) as an SSH packet of its own, and
+each packet costs the cockpit more CPU than its bytes do (16 packets per probe
+became 5; bench/sweep_cpu.py). A host that prints more than ``BUFFER_CAP``
+bytes loses the start (the mounts section: the host is UNKNOWN, with a note),
+and the pool's own limit (8 MiB by default) is below it anyway.
+
 It writes no file (the root filesystem may be read-only: that is the
 case we look for), runs everything under ``LC_ALL=C`` (df headers and error
 messages are parsed), bounds every section's output, and cannot hang on a
@@ -57,6 +65,7 @@ KERNEL_LINES = 200
 KERNEL_BYTES = 65536
 DF_TIMEOUT = 3  # seconds; SIGKILL one second later (an NFS wait is killable)
 DF_LOCAL_TIMEOUT = 1  # df -l never stats network mounts; worst case 4 + 2 + 2 s
+BUFFER_CAP = 16 * 1024 * 1024  # bytes tail(1) holds on the host; past any pool limit (8 MiB by default)
 
 
 def new_nonce() -> str:
@@ -74,7 +83,9 @@ def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout:
         raise ValueError("nonce must be 8 to 64 lowercase hex digits (secrets.token_hex)")
     if not (0 < df_timeout <= 60 and 0 < df_local_timeout <= 60):
         raise ValueError("df timeouts must be 1 to 60 seconds")
-    return "exec /bin/sh -c " + shlex.quote(_script(nonce, int(df_timeout), int(df_local_timeout)))
+    script = "/bin/sh -c " + shlex.quote(_script(nonce, int(df_timeout), int(df_local_timeout)))
+    script += f" | {{ tail -c {BUFFER_CAP} 2>/dev/null || cat; }}"  # one write, not ~40 small ones
+    return "exec /bin/sh -c " + shlex.quote(script)
 
 
 def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
