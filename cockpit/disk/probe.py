@@ -6,13 +6,18 @@ import secrets
 
 from cockpit.disk.command import build_command
 from cockpit.disk.evaluate import report_from_output
+from cockpit.disk.memo import DiskMemo
 from cockpit.disk.model import DiskReport
 from cockpit.inventory.model import Host
 from cockpit.transport.ssh import SshPool
 
 
-async def probe_disks(pool: SshPool, host: Host) -> DiskReport:
-    """Raises HostDown (host unusable) or ProbeError (this probe failed)."""
+async def probe_disks(pool: SshPool, host: Host, memo: DiskMemo | None = None) -> DiskReport:
+    """Raises HostDown (host unusable) or ProbeError (this probe failed).
+
+    ``memo``: the report is reused when the host printed the same as last time (cockpit.disk.memo)."""
     nonce = secrets.token_hex(8)
-    result = await pool.run(host.name, build_command(nonce))
-    return report_from_output(result.stdout, nonce, host)
+    result = await pool.run(host.name, build_command(nonce), reuse=True)  # no SSH session per sweep
+    if memo is None:
+        return report_from_output(result.stdout, nonce, host)
+    return memo.report(host, result.stdout, nonce, report_from_output)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from cockpit import clock
+from cockpit.disk.memo import DiskMemo
 from cockpit.disk.model import DiskReport
 from cockpit.disk.probe import probe_disks
 from cockpit.dns.sweep import DnsMonitor
@@ -53,6 +54,7 @@ class Engine:
         self.transfers = Transfers(inventory, self.pool, self.gate, state=state_file(inventory),
                                    timeline=self.timeline)  # /storage imports (cockpit.transfers)
         self._disk_lock = asyncio.Lock()
+        self.disk_memo = DiskMemo()  # a host that printed the same as last sweep is not parsed again
         # disk probes in flight at once: a big fleet is swept in waves, and each probe's
         # timeouts start with its turn (1,000 probes at once timed out queueing for CPU)
         self._probe_slots = asyncio.Semaphore(inventory.defaults.probe_concurrency)
@@ -99,7 +101,7 @@ class Engine:
         budget = host.connect_timeout * 2 + host.command_timeout + 2
         try:
             async with asyncio.timeout(budget):
-                report: DiskReport = await probe_disks(self.pool, host)
+                report: DiskReport = await probe_disks(self.pool, host, self.disk_memo)
         except HostDown as e:
             return replace(prev, reach=e.reach, error=printable(str(e)), checked_at=clock.now(),
                            fingerprint=self.pool.fingerprint(host.name) or prev.fingerprint)
