@@ -16,8 +16,10 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.message import Message
 from textual.render import measure
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import CellKey, ColumnKey, default_cell_formatter
 
@@ -70,6 +72,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         for key, label in columns:
             self.add_column(label, key=key)
         self._rows: dict[str, TableRow] = {}
+        self._rendered_update = -1  # DataTable's update count at the last render
 
     def sync(self, rows: Sequence[TableRow]) -> None:
         new = {r.key: r for r in rows}
@@ -79,7 +82,6 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         cursor_group = self._rows[cursor].group if cursor in self._rows else None
         cursor_index = self.cursor_row
         first = self._column_keys[0]
-        updates_before = self._update_count
         with self.app.batch_update():
             for key in [k for k in self._rows if k not in new]:
                 self.remove_row(key)
@@ -95,14 +97,20 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             if [r.key.value for r in self.ordered_rows] != self._wanted_order():
                 self.sort(first, key=lambda cell: cell.order)
             self._restore_cursor(cursor, cursor_group, cursor_index)
-        if self._update_count != updates_before:
-            self._drop_stale_renders()
 
-    def _drop_stale_renders(self) -> None:
-        """DataTable's render caches (up to 10,000 cells, 1,000 rows and lines) are keyed by its
-        update count, so after a change every entry is stale, yet kept until the LRU is full: a
-        wallboard's tables grew by tens of MiB over a soak (bench/soak.py, tracemalloc). Textual 8.2.8."""
-        self._clear_caches()
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """DataTable's render caches (up to 10,000 cells, 1,000 rows and 1,000 lines) are keyed by its
+        update count, which every change and every resize bumps, so after one every entry is stale,
+        yet kept until the LRU is full: a wallboard's tables grew by tens of MiB over a soak
+        (bench/soak.py), first with every sweep's changes, then with every resize (the problem list
+        above them grows and shrinks with the faults). The first render after a bump drops them
+        all, whatever bumped it. Textual 8.2.8."""
+        if self._update_count != self._rendered_update:
+            self._rendered_update = self._update_count
+            for cache in (self._cell_render_cache, self._row_render_cache, self._row_renderable_cache,
+                          self._line_cache):
+                cache.clear()
+        return super().render_lines(crop)
 
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
         """Each column measured once per sync, however many of its cells changed. DataTable (Textual

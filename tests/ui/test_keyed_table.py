@@ -121,6 +121,22 @@ async def test_renders_of_replaced_cells_are_not_kept() -> None:
         assert len(table._cell_render_cache) <= 2 * cells  # DataTable alone kept every sweep's
 
 
+async def test_renders_from_before_a_resize_are_not_kept() -> None:
+    """Every resize (the wallboard's problem list grows and shrinks above the tables) made DataTable
+    keep a full set of stale renders until its LRUs filled (10,000 cells)."""
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row(f"h{i}", i, f"{i}%") for i in range(20)])
+        await pilot.pause()
+        for k in range(20):
+            await pilot.resize_terminal(60 + k % 2, 30 - k % 3)
+            await pilot.pause()
+        cells = (20 + 1) * len(COLUMNS)
+        assert len(table._cell_render_cache) <= 2 * cells  # DataTable alone kept 20 sets
+        assert len(table._line_cache) <= 2 * (20 + 1)
+
+
 async def test_a_sync_measures_each_column_once_and_widths_follow_the_cells(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """DataTable re-measured a whole column per narrower cell: a sweep updating 1,000 rows held the UI
     for a minute. Counted, not timed: one sync of n narrower rows costs about n measurements, not n²."""
