@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
-from cockpit.actions import standby_checks
+from cockpit.actions import standby_checks, ttl_memory
 from cockpit.actions.base import Action, site_lock
 from cockpit.actions.context import ActionContext
 from cockpit.actions.locks import LockSpec
@@ -80,15 +80,25 @@ class FailoverSite(Action):
         except DnsUpdateError as e:
             now, ttl_now = (), None
             checks.append(Check(f"{server} answers for {name}", False, str(e)))
-        steps, notes = [], []
-        lower = lower_ttl(inv.dns.failover_ttl, ttl_now) if now else None
+        steps, notes, ttl_rollback = [], [], []
+        # a run that crashed after lowering the TTL left the short one on the server: caches may still
+        # hold the answer with the ORIGINAL TTL, which that run wrote down before lowering it
+        lowered_before = ttl_memory.original_ttl(ctx.state.load(), site.name, now) if now else None
+        original = max(ttl_now or 0, lowered_before or 0) or ttl_now
+        lower = lower_ttl(inv.dns.failover_ttl, original) if now else None
         if set(now) != set(new):
             if lower is not None:
-                steps.append(self._lower_ttl_step(name, now, lower, ttl_now, server))
-                notes.append(f"TTL lowered from {ttl_now} s to {lower} s first ([dns] failover_ttl): a later "
+                if ttl_now != lower:
+                    steps.append(self._lower_ttl_step(name, now, lower, original, server))
+                else:
+                    notes.append(f"The TTL of {name} was already lowered from {original} s to {lower} s by an "
+                                 "earlier run that did not finish: not lowered again")
+                notes.append(f"TTL lowered from {original} s to {lower} s first ([dns] failover_ttl): a later "
                              f"fail-back propagates within {lower} s; caches that already hold the old answer "
-                             f"keep it up to {ttl_now} s (the DNS pane's \"done by\" counts with it)")
-            steps.append(self._dns_step(name, new, server, standby, ttl=lower, cached_ttl=ttl_now))
+                             f"keep it up to {original} s (the DNS pane's \"done by\" counts with it)")
+                ttl_rollback.append(f"The TTL of {name} was {original} s before this failover (lowered to {lower} s "
+                                    f"for it): set it back to {original} s once the site stays where it is.")
+            steps.append(self._dns_step(name, new, server, standby, ttl=lower, cached_ttl=original))
         else:
             notes.append(f"{name} already points at {standby}: no DNS change")
         previous = target.host.name
@@ -109,7 +119,8 @@ class FailoverSite(Action):
                           "then the DNS pane tracks propagation to every nameserver and resolver"),
             rollback=(f"Nothing is deleted: {previous} keeps its copy of the site. To go back, run failover-site "
                       f"again after pointing the inventory's standby at {previous}, or fix DNS by hand.",
-                      "If the DNS update failed, nothing changed: fix the cause shown and run it again."),
+                      "If the DNS update failed, nothing changed: fix the cause shown and run it again.",
+                      *ttl_rollback),
             verify=verify,
         )
 
@@ -127,6 +138,7 @@ class FailoverSite(Action):
                                                     state=ctx.state, cached_ttl=cached_ttl)
             except DnsUpdateError as e:
                 raise StepFailed(str(e)) from None
+            ttl_memory.forget(ctx.state, site.name)  # moved: the recorded change keeps the old TTL now
             return result.describe()
 
         return StepSpec(f"Send a TSIG-signed DNS update: {name} -> {', '.join(new)} "
@@ -139,6 +151,8 @@ class FailoverSite(Action):
             assert ctx.run is not None
             site = ctx.run.plan.target.site
             assert site is not None
+            if was is not None:  # written down first: a crash after the update must not lose it
+                ttl_memory.remember(ctx.state, site.name, name, now, original=was, lowered=ttl)
             try:  # the same addresses, a shorter TTL; not a move: not recorded as a DNS change
                 result = await replace_site_address(ctx.engine.inventory, site, addresses=now, ttl=ttl)
             except DnsUpdateError as e:

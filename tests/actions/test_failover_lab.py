@@ -154,3 +154,61 @@ def test_failover_ttl_lowers_the_ttl_first_and_done_by_counts_with_the_old_one(d
         assert change.old_ttl == 60  # caches may hold web1's answer for 60 s, not 7: "done by" says so
     finally:  # as failover-host leaves it, with the lab's TTL
         asyncio.run(replace_site_address(loaded, "acme", addresses=[public_ip(inv, "standby1")], ttl=60))
+
+
+def test_failover_ttl_a_rerun_after_a_crash_between_lowering_and_moving_keeps_the_original_ttl(
+        dblab: Lab, tmp_path: Path) -> None:
+    """The cockpit dies after lowering 60 s to 7 s (addresses unchanged), before the move: the server
+    answers 7 s now, but caches may hold web1's answer for 60 s. The re-run does not lower again, records
+    60 s as the old TTL ("done by"), and its rollback names 60 s, never the lowered 7 s."""
+    import asyncio
+    import tomllib
+
+    from cockpit.actions.context import ActionContext
+    from cockpit.actions.model import ActionRun
+    from cockpit.actions.service import ActionService
+    from cockpit.dns import changes
+    from cockpit.dns.update import current_records, replace_site_address
+    from cockpit.engine.engine import Engine
+    from cockpit.lab.inventory_writer import dumps
+
+    inv = make_inventory(dblab, tmp_path)
+    data = tomllib.loads(inv.read_text())
+    data["dns"]["failover_ttl"] = 7
+    inv.write_text(dumps(data))
+    loaded = load_inventory(inv)
+    assert loaded.dns is not None and loaded.dns.update is not None
+    server, port = loaded.dns.update.server, loaded.dns.update.port
+    web1, standby1 = public_ip(inv, "web1"), public_ip(inv, "standby1")
+
+    async def lower_then_crash() -> None:  # the first step of the real plan, then nothing (the crash)
+        engine = Engine(loaded)
+        try:
+            service = ActionService(engine)
+            plan = await service.prepare("failover-site", "acme")
+            assert plan.steps[0].title.startswith("Lower the TTL of acme.example.test from 60 s to 7 s")
+            lower = plan.steps[0].run
+            assert lower is not None
+            await lower(ActionContext(service, ActionRun(plan)))
+        finally:
+            await engine.close()
+
+    asyncio.run(replace_site_address(loaded, "acme", addresses=[web1], ttl=60))
+    try:
+        asyncio.run(lower_then_crash())
+        now = asyncio.run(current_records(server, port, "acme.example.test", 5.0))
+        assert (now.addresses, now.ttl) == ((web1,), 7)  # lowered, not moved: what the crash left
+
+        plan = cli(inv, "action", "failover-site", "acme", "--dry-run")
+        assert "was already lowered from 60 s to 7 s by an earlier run" in plan.stdout, plan.stdout + plan.stderr
+        assert "set it back to 60 s" in plan.stdout and "set it back to 7 s" not in plan.stdout
+        p = cli(inv, "action", "failover-site", "acme", "--yes")
+        assert p.returncode == 0, p.stdout + p.stderr
+        assert "Lower the TTL" not in p.stdout  # done before the crash: not done twice
+        now = asyncio.run(current_records(server, port, "acme.example.test", 5.0))
+        assert (now.addresses, now.ttl) == ((standby1,), 7)
+        state = StateFile(tmp_path / "state" / "state.json").load()
+        assert changes.read(state)["acme"].old_ttl == 60  # not the lowered 7 s
+        assert not state.get("ttl_lowered")  # moved: the memory of the lowering is gone
+    finally:
+        asyncio.run(replace_site_address(loaded, "acme", addresses=[standby1], ttl=60))
