@@ -8,8 +8,10 @@ localhost only) or straight from the cockpit (``via = "direct"``).
   no other local user can ride it, and it skips the local TCP stack. The
   directory is under the cockpit's run dir, so a cockpit started after one that
   was SIGKILLed clears what that one left (:mod:`cockpit.transport.socket_dir`).
-* Every connect and every query runs under ``asyncio.wait_for``: aiomysql's
-  own connect timeout never fires against a hung (SIGSTOPped) server.
+* Every connect and every query runs under a time limit of our own: aiomysql's
+  own connect timeout never fires against a hung (SIGSTOPped) server. The
+  limits charge the server's time, not the cockpit's own stalls
+  (:mod:`cockpit.transport.patience`): a busy TUI must not report a server hung.
 * Each server has a concurrency limit (``mysql.concurrency``, default 2): at
   most that many sessions at once, whoever asks (a sweep, a re-check, an action).
 * Errors are :class:`MySqlError` subclasses with one-line messages that name the
@@ -37,6 +39,7 @@ from cockpit import secrets
 from cockpit.inventory.model import MySQL
 from cockpit.transport.errors import HostDown
 from cockpit.transport.mysql_credentials import CredentialError, Credentials, credentials_for
+from cockpit.transport.patience import Patience
 from cockpit.transport.socket_dir import SocketDir
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import printable
@@ -182,7 +185,7 @@ class MySqlSession:
                 coro.close()
             raise ConnectionLost(f"{self.key}: the session was closed after an earlier failure")
         try:
-            async with asyncio.timeout(limit):  # no task per call, unlike wait_for: thousands of CHECKs
+            async with Patience(limit):  # no task per call, unlike wait_for: thousands of CHECKs
                 return await coro
         except TimeoutError:
             self.close()
@@ -299,7 +302,7 @@ class MySqlServers:
         except CredentialError as e:
             raise AuthFailed(f"{key}: {e}") from None
         try:
-            async with asyncio.timeout(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
+            async with Patience(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
                 conn = await self._connect(key, m, cred, await self._endpoint(key, m), database,
                                           multi=multi)
         except TimeoutError:
@@ -316,12 +319,11 @@ class MySqlServers:
         address, port = endpoint
         where: dict[str, Any] = {"unix_socket": port} if address == "unix" else {"host": address, "port": port}
         try:
-            return await asyncio.wait_for(
-                aiomysql.connect(**where, user=cred.user, password=cred.password, db=database,
-                                 connect_timeout=m.connect_timeout, autocommit=True, use_unicode=False,
-                                 charset="utf8mb4", program_name="cockpit",
-                                 client_flag=CLIENT.MULTI_STATEMENTS if multi else 0),
-                m.connect_timeout)
+            async with Patience(m.connect_timeout):
+                return await aiomysql.connect(**where, user=cred.user, password=cred.password, db=database,
+                                              connect_timeout=m.connect_timeout, autocommit=True,
+                                              use_unicode=False, charset="utf8mb4", program_name="cockpit",
+                                              client_flag=CLIENT.MULTI_STATEMENTS if multi else 0)
         except TimeoutError:
             raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
         except pymysql.err.MySQLError as e:
