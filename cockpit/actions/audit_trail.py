@@ -8,6 +8,7 @@ Records (one JSON line each, fsynced, secrets scrubbed by the log):
 * ``action-verify``: run_id, checks [{what, ok, detail}];
 * ``action-end``: run_id, action, target, result (done, failed, refused), message;
 * ``lock-broken``: host, lock, the broken owner, by run_id;
+* ``lock-left``: host, lock: a finished run whose lock could not be removed (the host did not answer);
 * ``action-incomplete``: run_id, action, target, started_at: a run that has a
   start and no end, and whose process is gone (written once, at the next start).
 
@@ -26,7 +27,8 @@ from typing import Any
 from cockpit.actions.model import ActionRun, Check, StepRun
 from cockpit.audit.log import AuditLog, read_records
 
-ACTION_KINDS = ("action-start", "action-step", "action-verify", "action-end", "action-incomplete", "lock-broken")
+ACTION_KINDS = ("action-start", "action-step", "action-verify", "action-end", "action-incomplete", "lock-broken",
+                "lock-left")
 
 
 class ActionAudit:
@@ -57,6 +59,12 @@ class ActionAudit:
     def lock_broken(self, run: ActionRun, host: str, lock: str, owner: dict[str, Any] | None) -> None:
         self.log.record("lock-broken", run_id=run.run_id, action=run.action, target=run.target, host=host,
                         lock=lock, broken_owner=owner)
+
+    def lock_left(self, run: ActionRun, host: str, lock: str) -> None:
+        """The run ended but its lock could not be removed (the host stopped answering): it shows as
+        stale, and breaking it takes a confirm."""
+        self.log.record("lock-left", run_id=run.run_id, action=run.action, target=run.target, host=host,
+                        lock=lock)
 
     def mark_incomplete(self) -> list[dict[str, Any]]:
         """Record (once) every run that started and never ended and whose process is gone."""

@@ -72,6 +72,29 @@ echo "{tag} FREE"
 """
 
 
+# A held lock whose holder could not say RELEASED in time (a loaded host, a dropped channel): the
+# cockpit that owns it removes it here, only if the owner line is still its own, and after the old
+# holder's flock has gone (it exits on EOF), so a lock taken since by someone else is never touched.
+RELEASE_MINE = """\
+D={dir}; L="$D"/{name}
+[ -d "$L" ] || {{ echo "{tag} RELEASED"; exit 0; }}
+exec 9>>"$L.live" || {{ echo "{tag} ERROR cannot open $L.live"; exit 0; }}
+flock -w {wait} 9 || {{ echo "{tag} LIVE"; exit 0; }}
+[ -d "$L" ] || {{ echo "{tag} RELEASED"; exit 0; }}
+if [ "$(cat "$L/owner" 2>/dev/null)" = {owner} ]; then
+  rm -f "$L/owner"; rmdir "$L" && {{ echo "{tag} RELEASED"; exit 0; }}
+  echo "{tag} ERROR cannot remove $L"; exit 0
+fi
+echo "{tag} STALE"
+"""
+
+
+def release_mine_command(name: str, owner_line: str, wait: int) -> str:
+    script = RELEASE_MINE.format(dir=shlex.quote(LOCK_DIR), name=shlex.quote(name), tag=TAG,
+                                 owner=shlex.quote(owner_line), wait=int(wait))
+    return "sh -c " + shlex.quote(script)
+
+
 def acquire_command(name: str, owner_line: str, break_owner_line: str | None) -> str:
     script = ACQUIRE.format(dir=shlex.quote(LOCK_DIR), name=shlex.quote(name), tag=TAG,
                             owner=shlex.quote(owner_line), expected=shlex.quote(break_owner_line or ""))

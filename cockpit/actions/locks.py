@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from cockpit.actions.model import ActionError
 from cockpit.transport.errors import HostDown
 from cockpit.transport.ssh import SshPool
 from cockpit.untrusted import decode, load_json, printable
+
+log = logging.getLogger(__name__)
 
 ANSWER_TIMEOUT = 15.0
 
@@ -130,22 +133,39 @@ class HeldLock:
     """A lock this cockpit holds: the remote shell that keeps it is alive until release."""
 
     def __init__(self, spec: LockSpec, owner: LockOwner, process: asyncssh.SSHClientProcess[bytes],
-                 broke: LockOwner | None):
-        self.spec, self.owner, self._process, self.broke = spec, owner, process, broke
+                 broke: LockOwner | None, pool: SshPool | None = None):
+        self.spec, self.owner, self._process, self.broke, self._pool = spec, owner, process, broke, pool
 
-    async def release(self) -> None:
-        """Remove the lock. If the host is gone, the lock stays there (stale)."""
+    async def release(self) -> bool:
+        """Remove the lock; True once it is gone. If the holder does not answer in time, the lock
+        is removed by a second command, only while it is still this owner's. If the host is gone,
+        the lock stays there (stale) and this says False."""
         proc = self._process
+        released = False
         with contextlib.suppress(OSError, asyncssh.Error, TimeoutError, BrokenPipeError):
             proc.stdin.write(b"release\n")
             async with asyncio.timeout(ANSWER_TIMEOUT):
                 while True:
                     line = await proc.stdout.readline()
                     if not line or b"RELEASED" in line:
+                        released = b"RELEASED" in line
                         break
                 proc.stdin.write_eof()
                 await proc.wait_closed()
         proc.close()
+        return released or await self._release_mine()
+
+    async def _release_mine(self) -> bool:
+        if self._pool is None:
+            return False
+        command = lock_script.release_mine_command(self.spec.name, self.owner.line(), wait=int(ANSWER_TIMEOUT))
+        try:
+            res = await self._pool.run(self.spec.host, command, timeout=2 * ANSWER_TIMEOUT)
+            state, _, _ = _parse(self.spec, decode(res.stdout))
+        except Exception as e:  # the host is gone or hostile: the lock stays, and the caller says so
+            log.warning("lock %s on %s not released: %s", self.spec.name, self.spec.host, printable(str(e), 200))
+            return False
+        return state == "RELEASED"
 
 
 async def acquire(pool: SshPool, spec: LockSpec, owner: LockOwner, *,
@@ -181,7 +201,7 @@ async def acquire(pool: SshPool, spec: LockSpec, owner: LockOwner, *,
     state, seen, states = _parse(spec, "\n".join(out))
     if state == "ACQUIRED":
         broke = break_owner if any(s.startswith("BROKEN") for s in states) else None
-        return HeldLock(spec, owner, proc, broke)
+        return HeldLock(spec, owner, proc, broke, pool)
     proc.close()
     if state in ("LIVE", "STALE"):
         raise LockBusy(spec, seen, stale=state == "STALE")

@@ -190,7 +190,8 @@ class ActionService:
             return self._finish(run, RunState.FAILED, f"internal error: {type(e).__name__}: {printable(str(e))}")
         finally:
             for h in reversed(held):
-                await h.release()
+                if not await h.release():
+                    self.audit.lock_left(run, h.spec.host, h.spec.name)
 
     async def _take_locks(self, run: ActionRun, inherited: frozenset[tuple[str, str]],
                           held: list[locks.HeldLock], break_stale: bool) -> str | None:

@@ -1,7 +1,7 @@
 """Action records from the audit log, as timeline events.
 
 The actions engine writes ``action-start``, ``action-step``, ``action-verify``,
-``action-end``, ``action-incomplete`` and ``lock-broken`` records (see
+``action-end``, ``action-incomplete``, ``lock-broken`` and ``lock-left`` records (see
 ``cockpit.actions.audit_trail``), and the transfers engine ``import-start``,
 ``-resume``, ``-verify`` and ``-cancel``. Each becomes one event with its who and when;
 a step that merely started (``running``) is left out, its outcome is not.
@@ -83,6 +83,10 @@ def _describe(kind: str, rec: dict[str, Any], action: str, target: str,
         if isinstance(owner, dict):
             ev["owner"] = ", ".join(f"{k}={v}" for k, v in owner.items())
         return f"{who} broke a stale lock for {action} on {target}", Severity.WARNING, ev
+    if kind == "lock-left":
+        ev["lock"] = f"{_s(rec, 'lock') or '?'} on {_s(rec, 'host') or '?'}"
+        return (f"{action} on {target} ended, but its lock could not be removed (the host did not answer): "
+                "it shows as stale", Severity.WARNING, ev)
     return f"{kind}: {action} on {target}", Severity.OK, ev
 
 

@@ -127,3 +127,25 @@ async def test_a_nested_action_reuses_its_ancestors_lock_and_no_one_elses(lab: L
             await parent_lock.release()
     finally:
         await engine.close()
+
+
+async def test_a_lock_whose_holder_does_not_answer_release_is_still_removed_but_only_if_still_ours(
+        lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(locks, "ANSWER_TIMEOUT", 3.0)  # how long the old owner waits for a live holder
+    # On a loaded standby the holder's RELEASED came after the wait; the channel was closed, the holder
+    # exited on EOF, and the lock stayed as a stale one that blocked the re-run (20-site demo, move-database)
+    inv = load_inventory(make_inventory(lab, tmp_path))
+    engine = Engine(inv)
+    spec = locks.LockSpec(HOST, "site.late")
+    try:
+        mine = await locks.acquire(engine.pool, spec, owner("alice"))
+        mine._process.close()  # the holder never says RELEASED: its channel is gone, as after the wait
+        assert await mine.release() is True
+        assert (await locks.probe(engine.pool, spec)).state == "free"
+        # a lock someone else has taken since is never removed by the old owner
+        theirs = await locks.acquire(engine.pool, spec, owner("bob"))
+        assert await mine.release() is False
+        assert (await locks.probe(engine.pool, spec)).state == "live"
+        assert await theirs.release() is True
+    finally:
+        await engine.close()
