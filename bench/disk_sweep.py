@@ -86,6 +86,10 @@ def main() -> int:
     bound_ratio = res["cockpit"]["two_core_bound_s"] / res["floor"]["two_core_bound_s"]
     print(f"  ratio cockpit/floor: {ratio:.2f}x wall, {bound_ratio:.2f}x CPU bound   (target <= 1.5x, and < 2 s at "
           f"50 hosts); cockpit exit codes {codes}")
+    floor_wall, cockpit_wall = res["floor"]["wall_s"], res["cockpit"]["wall_s"]
+    print(f"  under 2 s: cockpit {'yes' if cockpit_wall < 2 else 'no'} ({cockpit_wall:.2f} s); the floor itself takes "
+          f"{floor_wall:.2f} s here, its {cores}-core bound {res['floor']['two_core_bound_s']:.2f} s (the hosts' sshd "
+          f"and probes share these cores: the cockpit cannot finish before the floor's bound)")
     path = save("disk-sweep", {"hosts": hosts, "rounds": args.rounds, "load_average": load, "cores": cores,
                                "floor": res["floor"], "cockpit": res["cockpit"], "ratio_wall": ratio,
                                "ratio_cpu_bound": bound_ratio, "cockpit_exit_codes": codes})
