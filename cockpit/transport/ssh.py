@@ -33,6 +33,7 @@ from cockpit.transport import hostkeys
 from cockpit.transport.backoff import Backoff
 from cockpit.transport.client_files import ClientFiles
 from cockpit.transport.errors import HostDown, ProbeError
+from cockpit.transport.patience import Patience
 from cockpit.transport.result import RunResult
 from cockpit.transport.shell import OutputTooLarge, ProbeShell, ShellBroken, open_shell
 
@@ -138,7 +139,8 @@ class SshPool:
     async def _open_channel(self, slot: _Slot, opening: Awaitable[_T]) -> _T:
         """Await a new session on the host's connection, its failures sorted as HostDown or ProbeError."""
         try:
-            return await asyncio.wait_for(opening, slot.host.connect_timeout)
+            async with Patience(slot.host.connect_timeout):  # a stall of the cockpit's own is not the host's
+                return await opening
         except TimeoutError:
             # The connection no longer answers: treat it as a hung host.
             down = HostDown(Reach.UNREACHABLE, "not answering: opening a channel timed out after "

@@ -72,6 +72,18 @@ async def test_a_stall_of_the_cockpits_own_loop_is_not_blamed_on_the_server(lab:
         assert e.tables.sites["acme"].error is None
 
 
+async def test_a_stall_of_our_own_during_an_ssh_probe_keeps_the_connection_and_its_tunnel(lab: Lab) -> None:
+    """A channel open that "timed out" drops the host's connection: every MySQL session on it dies
+    (the table being CHECKed would be marked suspect) and the tunnel must be made again."""
+    async with long_lived(lab, connect=1.5) as e:
+        m = e.tables.site("acme").mysql
+        assert await e.tables.servers.ping("web1", m) is None
+        conn = await e.pool.connection("web1")
+        asyncio.get_running_loop().call_soon(time.sleep, 2.0)  # longer than the host's connect_timeout
+        assert (await e.pool.run("web1", "true")).exit_status == 0
+        assert await e.pool.connection("web1") is conn and not conn.is_closed()
+
+
 @pytest.mark.parametrize("fault", ["hang-ssh", "kill-ssh"])
 async def test_the_tunnel_follows_the_ssh_connection_that_replaces_a_dead_one(lab: Lab, fault: str) -> None:
     async with long_lived(lab, connect=1.5) as e:
