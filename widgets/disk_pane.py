@@ -36,8 +36,10 @@ class DiskPane(Pane):
         return self.query_one("#disk-table", KeyedTable)
 
     def show_hosts(self, hosts: Mapping[str, HostState]) -> None:
+        unchanged = hosts.keys() == self._hosts.keys() and all(_looks_same(h, self._hosts[n]) for n, h in hosts.items())
         self._hosts = hosts
-        self.state_changed()
+        if not unchanged:  # a sweep where no host changed (the engine keeps unchanged reports) costs no render
+            self.state_changed()
 
     def render_state(self) -> None:
         self.table.sync(disk_rows(self._hosts.values()))
@@ -60,3 +62,9 @@ class DiskPane(Pane):
     def on_keyed_table_detail_requested(self, event: KeyedTable.DetailRequested) -> None:
         event.stop()
         self.post_message(self.HostChosen(event.group))
+
+
+def _looks_same(new: HostState, old: HostState) -> bool:
+    """Everything the rows and the headline show (widgets/disk_rows.py): not the sweep's time."""
+    return (new.name == old.name and new.reach is old.reach and new.error == old.error
+            and new.disk is old.disk)
