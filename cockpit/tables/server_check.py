@@ -19,7 +19,9 @@ What goes wrong is said per table and per site, never raised:
   statements queued behind it go to a new session); a quick new connection
   tells a slow server (go on) from a hung one (stop: the rest is not checked);
 * the connection dies during a CHECK: that table is ``suspect`` (a CHECK can
-  crash a server with corrupt InnoDB pages) and the server is marked down.
+  crash a server with corrupt InnoDB pages) and the server is marked down;
+  unless it was the SSH connection under the tunnel that died: then the table
+  is unknown (its last result kept, stale) and the sites unreachable.
 """
 
 from __future__ import annotations
@@ -202,6 +204,10 @@ class ServerCheck:
                              f"({what} timed out; a quick connect failed too)")
             error = f"CHECK did not finish within {self.mysql.check_timeout:g} s"
             status = TableStatus.UNKNOWN
+        elif isinstance(e, ConnectionLost) and e.link_lost:
+            # the SSH connection under the tunnel died: that says nothing about the table (nor the server)
+            self.down = f"the SSH connection to {self.host} was lost during {what}"
+            error, status = str(e), TableStatus.UNKNOWN
         elif isinstance(e, ConnectionLost):
             self.down = f"the server went away during {what} ({e})"
             error, status = f"the connection died during CHECK: {e}", TableStatus.SUSPECT

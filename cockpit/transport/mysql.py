@@ -88,7 +88,12 @@ class QueryTimeout(MySqlError):
 
 
 class ConnectionLost(MySqlError):
-    """The session died during a statement (the server went away or crashed)."""
+    """The session died during a statement: the server went away or crashed, or (``link_lost``) the
+    SSH connection under its tunnel died, which says nothing about the server."""
+
+    def __init__(self, message: str, code: int | None = None, *, link_lost: bool = False):
+        super().__init__(message, code)
+        self.link_lost = link_lost
 
 
 class QueryFailed(MySqlError):
@@ -126,11 +131,19 @@ def _describe(e: BaseException) -> tuple[str, int | None]:
 class MySqlSession:
     """One open connection to one server (from :meth:`MySqlServers.session`)."""
 
-    def __init__(self, key: ServerKey, conn: aiomysql.Connection, default_timeout: float):
+    def __init__(self, key: ServerKey, conn: aiomysql.Connection, default_timeout: float,
+                 link: asyncssh.SSHClientConnection | None = None):
+        """``link``: the SSH connection the session's tunnel runs over (None: a direct session)."""
         self.key = key
         self._conn = conn
         self._timeout = default_timeout
+        self._link = link
         self.closed = False
+
+    @property
+    def link_lost(self) -> bool:
+        """The SSH connection under the tunnel is closed (what died was the link, maybe not the server)."""
+        return self._link is not None and self._link.is_closed()
 
     @property
     def thread_id(self) -> int | None:
@@ -195,6 +208,9 @@ class MySqlSession:
             text, code = _describe(e)
             if code in _LOST or code is None or isinstance(e, OSError | asyncssh.Error | pymysql.err.InterfaceError):
                 self.close()
+                if self.link_lost:
+                    raise ConnectionLost(f"{self.key}: the SSH connection to {self.key.host} was lost ({text})",
+                                         code, link_lost=True) from None
                 raise ConnectionLost(f"{self.key}: connection lost ({text})", code) from None
             raise QueryFailed(f"{self.key}: {text}", code) from None
         except pymysql.err.MySQLError as e:
@@ -303,11 +319,12 @@ class MySqlServers:
             raise AuthFailed(f"{key}: {e}") from None
         try:
             async with Patience(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
-                conn = await self._connect(key, m, cred, await self._endpoint(key, m), database,
-                                          multi=multi)
+                endpoint = await self._endpoint(key, m)
+                tunnel = self._tunnels.get(key) if key.via == "ssh" else None
+                conn = await self._connect(key, m, cred, endpoint, database, multi=multi)
         except TimeoutError:
             raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
-        return MySqlSession(key, conn, m.check_timeout)
+        return MySqlSession(key, conn, m.check_timeout, tunnel.ssh if tunnel is not None else None)
 
     async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int | str],
                        database: str | None, *, multi: bool) -> aiomysql.Connection:

@@ -138,3 +138,26 @@ def _check_waits(lab: Lab) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return (await host_out(lab, "web1", ["mariadb", "-N", "-B", "-e", sql])).strip() == "1"
     return check
+
+
+async def test_a_check_cut_off_by_the_ssh_link_is_not_blamed_on_the_server(lab: Lab) -> None:
+    """The tunnel's SSH connection dying under a CHECK says nothing about the tables: the table is
+    unknown (its last result kept, stale), not suspect, and the site unreachable over SSH."""
+    async with long_lived(lab, connect=1.5) as e:
+        await e.tables.check_site("acme")
+        locker = await e.tables.servers.connect("web1", e.tables.site("acme").mysql, database="acme")
+        try:
+            await locker.query("LOCK TABLES `worker` WRITE")  # the CHECK of acme.worker waits on it
+            check = asyncio.create_task(e.tables.check_site("acme"))
+            assert await eventually(_check_waits(lab))
+            await asyncio.to_thread(lab.fault, "web1", "kill-ssh")  # sshd and its connections die; MariaDB is fine
+            await check
+        finally:
+            locker.close()
+            await asyncio.to_thread(lab.heal, "web1", "kill-ssh")
+        acme = e.tables.sites["acme"]
+        worker = acme.tables["worker"]
+        assert worker.status is TableStatus.OK and worker.stale, worker  # the last real result, said to be stale
+        assert not any(t.status.bad for t in acme.tables.values())
+        assert acme.unreachable and "SSH" in (acme.error or ""), acme.error
+        assert await read_again(e) == {}
