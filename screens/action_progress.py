@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.actions.model import ActionRun, RunState, StepState
 from widgets.bindings import AppChecksActions
+from widgets.footer import Footer
 
 _STEP = {StepState.PENDING: ("·", "dim"), StepState.RUNNING: ("▶", "bold yellow"), StepState.DONE: ("✓", "green"),
          StepState.FAILED: ("✗", "bold red"), StepState.SKIPPED: ("-", "dim")}

@@ -18,7 +18,6 @@ from textual.containers import Container
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from cockpit.dns.model import DnsReport
 from cockpit.tables.model import SiteState
@@ -28,6 +27,7 @@ from widgets.bindings import AppChecksActions, bind
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
 from widgets.fleet_header import FleetHeader
+from widgets.footer import Footer
 from widgets.pane import Pane
 from widgets.pane_bar import PaneBar
 from widgets.sites_pane import SitesPane

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit import clock
 from cockpit.dns.model import DnsReport
 from widgets.bindings import AppChecksActions
 from widgets.dns_site_report import DnsSiteReport
+from widgets.footer import Footer
 
 
 class DnsDetailScreen(AppChecksActions, Screen[None]):

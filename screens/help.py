@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit import keymap
 from screens.runbook import RUNBOOK
 from widgets.bindings import AppChecksActions, shown
+from widgets.footer import Footer
 
 # Bindings whose feature is not built yet: shown with the issue that brings it.
 LATER = {"filter": "arrives with issue #3"}

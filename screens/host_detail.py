@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit import clock
 from cockpit.engine import hostkey
@@ -23,6 +23,7 @@ from cockpit.engine.hoststate import HostState, Reach
 from cockpit.transport.errors import HostDown
 from screens.host_key_confirm import HostKeyConfirmScreen
 from widgets.bindings import AppChecksActions, bind
+from widgets.footer import Footer
 from widgets.host_report import HostReport
 
 if TYPE_CHECKING:

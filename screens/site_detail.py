@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cockpit import clock
 from cockpit.tables.model import SiteState
 from cockpit.tables.verdict import verdict
 from widgets.bindings import AppChecksActions, bind
+from widgets.footer import Footer
 from widgets.keyed_table import KeyedTable
 from widgets.site_rows import state_text
 from widgets.site_tables import COLUMNS, messages_text, site_header, table_row

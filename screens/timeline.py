@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.engine.engine import Engine
 from cockpit.timeline.event import Event
 from screens.history_feed import HistoryFeed
 from widgets.bindings import AppChecksActions
+from widgets.footer import Footer
 from widgets.timeline_log import TimelineLog
 
 REFRESH_SECONDS = 2.0

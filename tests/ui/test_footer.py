@@ -1,0 +1,41 @@
+"""The cockpit's Footer keeps no FooterKeys of earlier recomposes (Textual 8.2.8 kept every one)."""
+
+from __future__ import annotations
+
+import gc
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Button, Input
+from textual.widgets._footer import FooterKey
+
+from widgets.footer import Footer
+
+
+class FooterApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Button("a", id="a")
+        yield Input(id="b")  # other bindings than the button: each focus change recomposes the footer
+        yield Footer()
+
+
+def footer_keys() -> list[FooterKey]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, FooterKey)]
+
+
+async def test_recomposing_the_footer_lets_the_old_keys_go() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        footer = app.query_one(Footer)
+        for k in range(20):
+            app.query_one("#a" if k % 2 else "#b").focus()
+            await pilot.pause()
+            await pilot.pause()
+        shown = list(footer.query(FooterKey))
+        assert shown  # the footer still shows its keys
+        assert len(getattr(footer, "__watchers")["compact"]) <= len(shown)  # Textual kept 20 sets
+        assert len(footer_keys()) == len(shown)
