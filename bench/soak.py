@@ -12,7 +12,10 @@ shared). Saves bench/results/soak-<time>.json.
     .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--tracemalloc]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
-first and last minute, to find a leak. Needs root: builds its own lab, removed at the end.
+first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
+containers that grew most since the first minute and who holds them, and the
+objects by type that grew most (a widget class among them is a leak).
+Needs root: builds its own lab, removed at the end.
 """
 
 from __future__ import annotations
@@ -199,8 +202,12 @@ def main() -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
+    ap.add_argument("--hunt", action="store_true",
+                    help="the wallboard reports which containers grew most since minute 1, and who holds them")
     args = ap.parse_args()
     sigterm_exits()
+    if args.hunt:
+        os.environ["COCKPIT_BENCH_HUNT"] = "1"
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()
@@ -221,8 +228,22 @@ def main() -> int:
         grown = sorted(((last[k] - first.get(k, 0), k) for k in last), reverse=True)[:8]
         print(f"  objects by type, minute {heaps[0]['t'] // 60} -> {heaps[-1]['t'] // 60}: "
               + ", ".join(f"{k} {first.get(k, 0)} -> {last[k]}" for _, k in grown))
+    if len(heaps) >= 2 and "caches" in heaps[-1]:
+        c0, c1 = heaps[0]["caches"], heaps[-1]["caches"]
+        print(f"  Textual LRU/FIFO caches: {c0['textual_entries']} -> {c1['textual_entries']} entries"
+              f" (room for {c1['textual_max']})")
+        print("  functools caches (entries/max), minute "
+              f"{heaps[0]['t'] // 60} -> {heaps[-1]['t'] // 60}: " + ", ".join(
+                  f"{k.split('(')[-1].rstrip(')')} {c0['functools'].get(k, [0])[0]} -> {v[0]}/{v[1]}"
+                  for k, v in sorted(c1["functools"].items(), key=lambda kv: -kv[1][0])))
+    if heaps and heaps[-1].get("grown"):
+        print(f"  containers grown most since minute {heaps[0]['t'] // 60} (minute {heaps[-1]['t'] // 60}):")
+        for line in heaps[-1]["grown"]:
+            print("    " + line)
     for line in result.get("tracemalloc_growth", []):
         print("   ", line)
+    for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between
+        h["types"] = dict(sorted(h["types"].items(), key=lambda kv: -kv[1])[:30])
     out = save("soak", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from heap_hunt import ContainerGrowth, cache_fill
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.pilot import Pilot
@@ -79,6 +80,9 @@ def counted(engine: Engine, rep: Reporter) -> None:
     engine.sweep_disks = sweep_and_count  # type: ignore[method-assign]
 
 
+GROWTH = ContainerGrowth()
+
+
 class MallInfo2(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
                                                  "fsmblks", "uordblks", "fordblks", "keepcost")]
@@ -89,9 +93,11 @@ def heap() -> dict[str, Any]:
     if os.environ.get("COCKPIT_BENCH_GC"):  # count what is still reachable, not garbage awaiting a collection
         gc.collect()
     objects = gc.get_objects()
-    types = Counter(type(o).__qualname__ for o in objects).most_common(25)
+    types = Counter(type(o).__qualname__ for o in objects)
     out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "gc_objects": len(objects),
-                           "threads": threading.active_count(), "types": dict(types)}
+                           "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects)}
+    if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
+        out["grown"] = GROWTH.look(objects)
     del objects
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")

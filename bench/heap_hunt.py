@@ -1,0 +1,150 @@
+"""Leak hunting inside the wallboard child (``COCKPIT_BENCH_HUNT=1``): which
+containers (dicts, lists, sets, deques) grew the most since the first look,
+and who holds them.
+
+The first call remembers the length of every container the garbage collector
+tracks (by id, with its type: a few MB, once); each later call reports the
+containers still alive that grew the most since, each with the chain of its
+holders (``Footer._nodes <- list <- Screen.__dict__ ...``). A bounded cache
+that is full shows up once and stops growing; a leak keeps growing.
+
+Loops here are plain ``for`` loops on purpose: a comprehension would hold the
+object being described in a closure cell, and the cell would show up as its holder.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import sys
+import types
+from collections import OrderedDict, deque
+from typing import Any
+
+CONTAINERS = (dict, list, set, deque, OrderedDict)
+NEW_BIG = 100  # a container that did not exist at the first look is reported from this length
+
+
+def _name(obj: object) -> str:
+    if isinstance(obj, types.CoroutineType):
+        frame = obj.cr_frame
+        where = f" at {frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}" if frame else ""
+        return f"coroutine {obj.__qualname__}{where}"
+    if isinstance(obj, types.FunctionType | types.BuiltinFunctionType):
+        return f"{type(obj).__name__} {obj.__qualname__}"
+    wrapped = getattr(obj, "__wrapped__", None)  # functools.lru_cache and friends
+    if wrapped is not None and hasattr(wrapped, "__qualname__"):
+        return f"{type(obj).__name__}({wrapped.__qualname__})"
+    return type(obj).__qualname__
+
+
+def _holders(obj: object, skip: set[int]) -> list[object]:
+    out = []
+    for r in gc.get_referrers(obj):
+        if id(r) in skip or isinstance(r, types.FrameType):
+            continue
+        out.append(r)
+    return out
+
+
+def _key_of(d: dict[Any, Any], held: object) -> str:
+    for k, v in d.items():
+        if v is held:
+            return str(k)[:40]
+        if k is held:
+            return "<key>"
+    return "?"
+
+
+def _attr_of(holder: object, held: object) -> str:
+    d = getattr(holder, "__dict__", None)
+    return f".{_key_of(d, held)}" if isinstance(d, dict) else ""
+
+
+def chain(obj: object, skip: set[int], depth: int = 6) -> str:
+    """``obj``'s holders, ``depth`` levels up: ``Type.attr`` for an instance's attribute."""
+    parts = []
+    cur = obj
+    skip = skip | {id(sys._getframe())}
+    for _ in range(depth):
+        refs = _holders(cur, skip)
+        if not refs:
+            parts.append("(nothing)")
+            break
+        holder = refs[0]
+        for r in refs:
+            if not isinstance(r, dict):
+                holder = r
+                break
+        del refs  # it holds the holder: the next level up would name this list
+        if isinstance(holder, dict):
+            key = _key_of(holder, cur)
+            owner = None
+            owners = _holders(holder, skip)
+            for o in owners:
+                if getattr(o, "__dict__", None) is holder:
+                    owner = o
+                    break
+            del owners
+            if owner is not None:
+                parts.append(f"{_name(owner)}.{key}")
+                cur = owner
+                continue
+            parts.append(f"dict[{key}]")
+        else:
+            parts.append(_name(holder) + _attr_of(holder, cur))
+        cur = holder
+    return " <- ".join(parts)
+
+
+class ContainerGrowth:
+    def __init__(self) -> None:
+        self._base: dict[int, tuple[type, int]] | None = None
+
+    def look(self, objects: list[Any], top: int = 10) -> list[str]:
+        """The ``top`` containers that grew most since the first look (empty on the first look)."""
+        if self._base is None:
+            base: dict[int, tuple[type, int]] = {}
+            for o in objects:
+                if type(o) in CONTAINERS:
+                    base[id(o)] = (type(o), len(o))
+            self._base = base
+            return []
+        grown: list[tuple[int, int, object]] = []
+        for o in objects:
+            if o is self._base:
+                continue
+            was = self._base.get(id(o))
+            if was is not None and was[0] is type(o):
+                if len(o) > was[1]:
+                    grown.append((len(o) - was[1], was[1], o))
+            elif type(o) in CONTAINERS and len(o) >= NEW_BIG:  # new since (or untracked then: empty dicts)
+                grown.append((len(o), 0, o))
+        grown.sort(key=lambda g: g[0], reverse=True)
+        picked = grown[:top]
+        skip = {id(objects), id(grown), id(picked), id(self._base)}
+        for g in picked:
+            skip.add(id(g))
+        out = []
+        for diff, was, o in picked:
+            out.append(f"{type(o).__name__} {was} -> {was + diff}: {chain(o, skip)}")
+        del grown, picked
+        return out
+
+
+def cache_fill(objects: list[Any]) -> dict[str, Any]:
+    """How full the bounded caches are: every functools LRU (by function, when it holds 100+ entries)
+    and Textual's LRU/FIFO caches (summed). Full caches stop growing; filling ones still grow."""
+    from textual.cache import FIFOCache, LRUCache
+
+    lru: dict[str, list[int]] = {}
+    textual_entries = textual_max = 0
+    for o in objects:
+        if isinstance(o, functools._lru_cache_wrapper):
+            info = o.cache_info()
+            if info.maxsize and info.currsize >= 100:
+                lru[_name(o)] = [info.currsize, info.maxsize]
+        elif isinstance(o, LRUCache | FIFOCache):
+            textual_entries += len(o)
+            textual_max += o._maxsize
+    return {"functools": lru, "textual_entries": textual_entries, "textual_max": textual_max}
