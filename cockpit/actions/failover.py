@@ -26,7 +26,7 @@ from cockpit.actions import standby_checks, ttl_memory
 from cockpit.actions.base import Action, site_lock
 from cockpit.actions.context import ActionContext
 from cockpit.actions.locks import LockSpec
-from cockpit.actions.model import ActionRun, Check, Plan, StepFailed, StepSpec
+from cockpit.actions.model import ActionRun, Check, Plan, RunState, StepFailed, StepSpec
 from cockpit.actions.targets import Target, TargetKind
 from cockpit.dns.targets import site_name
 from cockpit.dns.update import DnsUpdateError, current_records, primary_answer, replace_site_address
@@ -232,17 +232,17 @@ class FailoverHost(Action):
     async def _run_sites(self, ctx: ActionContext, names: list[str]) -> str:
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def one(name: str) -> str:
+        async def one(name: str) -> tuple[str, bool]:
             async with limit:
                 try:
                     child: ActionRun = await ctx.service.run_child(ctx, "failover-site", name)
                 except Exception as e:  # a refusal while planning (not available, target...) is an outcome too
-                    return f"{name}: refused: {printable(str(e), 300)}"
-                return f"{name}: {child.outcome}"
+                    return f"{name}: refused: {printable(str(e), 300)}", False
+                return f"{name}: {child.outcome}", child.state is RunState.DONE
 
-        lines = await asyncio.gather(*(one(n) for n in names))
-        failed = [ln for ln in lines if ": done:" not in ln]
-        text = "\n".join(lines)
+        results = await asyncio.gather(*(one(n) for n in names))
+        failed = [line for line, ok in results if not ok]  # by the run's state, never by its wording
+        text = "\n".join(line for line, _ in results)
         if failed:
             raise StepFailed(f"{len(failed)} of {count(len(names), 'site')} not failed over", text)
         return text
