@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shlex
+from collections.abc import Callable
 
 import asyncssh
 
@@ -43,6 +44,10 @@ class ShellBroken(Exception):
 
 class OutputTooLarge(Exception):
     """Stdout went past the caller's ``max_bytes``; the shell is closed."""
+
+
+class NotAnswering(Exception):
+    """Not even the begin marker (printed by the shell itself, at once) came back: the host hangs."""
 
 
 class ProbeShell:
@@ -73,13 +78,16 @@ class ProbeShell:
         self.broken = True
         self._proc.close()
 
-    async def run(self, command: str, *, limit: int, stderr_cap: int) -> RunResult:
-        """Run ``command``; the caller holds the timeout and closes the shell on any exception."""
+    async def run(self, command: str, *, limit: int, stderr_cap: int, answer_timeout: float) -> RunResult:
+        """Run ``command``; the caller holds the command's timeout. Any exception closes the shell.
+
+        The begin marker must come back within ``answer_timeout`` (:class:`NotAnswering`): the same
+        budget as opening a new session, so a host that hangs between sweeps is seen as fast."""
         if self.broken or self.busy:
             raise ShellBroken("the probe shell is not free")
         self.busy = True
         try:
-            result = await self._run(command, limit, stderr_cap)
+            result = await self._run(command, limit, stderr_cap, answer_timeout)
         except BaseException:
             self.close()
             raise
@@ -88,7 +96,7 @@ class ProbeShell:
         self.commands += 1
         return result
 
-    async def _run(self, command: str, limit: int, stderr_cap: int) -> RunResult:
+    async def _run(self, command: str, limit: int, stderr_cap: int, answer_timeout: float) -> RunResult:
         mark = f"@@cockpit-shell:{secrets.token_hex(16)}"
         begin, end = f"{mark}:begin\n".encode(), f"\n{mark}:end ".encode()
         b, e = shlex.quote(f"{mark}:begin"), shlex.quote(f"{mark}:end")
@@ -98,16 +106,32 @@ class ProbeShell:
             self._proc.stdin.write(line.encode())
         except (BrokenPipeError, ConnectionError) as exc:
             raise ShellBroken("the probe shell's input is closed") from exc
-        (out, rc), (err, rc_err) = await asyncio.gather(
-            read_framed(self._proc.stdout, begin, end, limit),
-            read_framed(self._proc.stderr, begin, end, stderr_cap, truncate=True))
+        answered = asyncio.Event()
+        out_task = asyncio.ensure_future(read_framed(self._proc.stdout, begin, end, limit, begun=answered.set))
+        err_task = asyncio.ensure_future(read_framed(self._proc.stderr, begin, end, stderr_cap, truncate=True))
+        tasks = (out_task, err_task)
+        try:
+            begun = asyncio.ensure_future(answered.wait())
+            try:
+                await asyncio.wait((begun, out_task), timeout=answer_timeout, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                begun.cancel()
+            if not answered.is_set() and not out_task.done():
+                raise NotAnswering
+            (out, rc), (err, rc_err) = await asyncio.gather(*tasks)
+        finally:
+            for t in tasks:  # one stream failed (or the caller gave up): the other reader stops too
+                if not t.done():
+                    t.cancel()
+                elif not t.cancelled():
+                    t.exception()  # retrieved: no "exception never retrieved" noise for the second one
         if rc != rc_err:
             raise ShellBroken("the probe shell's two end markers disagree")
         return RunResult(exit_status=rc, stdout=out, stderr=err)
 
 
 async def read_framed(stream: asyncssh.SSHReader[bytes], begin: bytes, end: bytes, limit: int, *,
-                      truncate: bool = False) -> tuple[bytes, int]:
+                      truncate: bool = False, begun: Callable[[], None] | None = None) -> tuple[bytes, int]:
     """The body between ``begin`` (at the very start) and ``end`` + 3-digit status + newline (at the very end).
 
     More than ``limit`` bytes of body: :class:`OutputTooLarge`, or with ``truncate`` the first ``limit``
@@ -131,6 +155,8 @@ async def read_framed(stream: asyncssh.SSHReader[bytes], begin: bytes, end: byte
                 raise ShellBroken("unexpected output before the command's begin marker")
             del pending[:len(begin)]
             seen_begin = True
+            if begun is not None:
+                begun()
         at = pending.find(end)
         if at >= 0:
             if len(pending) < at + whole:

@@ -33,9 +33,9 @@ from cockpit.transport import hostkeys
 from cockpit.transport.backoff import Backoff
 from cockpit.transport.client_files import ClientFiles
 from cockpit.transport.errors import HostDown, ProbeError
-from cockpit.transport.patience import Patience
+from cockpit.transport.patience import WALL_CAP, Patience
 from cockpit.transport.result import RunResult
-from cockpit.transport.shell import OutputTooLarge, ProbeShell, ShellBroken, open_shell
+from cockpit.transport.shell import NotAnswering, OutputTooLarge, ProbeShell, ShellBroken, open_shell
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,14 @@ class SshPool:
         """Run in the probe shell; on any failure the shell is closed (by ProbeShell.run) and forgotten."""
         try:
             async with asyncio.timeout(deadline):
-                return await shell.run(command, limit=limit, stderr_cap=_STDERR_CAP)
+                return await shell.run(command, limit=limit, stderr_cap=_STDERR_CAP,
+                                       answer_timeout=slot.host.connect_timeout)
+        except NotAnswering:
+            # as when a new session cannot be opened: the connection no longer answers, a hung host
+            down = HostDown(Reach.UNREACHABLE, "not answering: no reply to a command within "
+                                               f"{slot.host.connect_timeout:g} s")
+            self._drop(slot, down, only=shell.conn)
+            raise down from None
         except TimeoutError:
             raise ProbeError(f"command timed out after {deadline:g} s") from None
         except OutputTooLarge:
@@ -288,8 +295,8 @@ class SshPool:
         opts: dict[str, Any] = {
             # No file yet (a fresh account): nothing is trusted, so every key is "unknown", never accepted.
             "known_hosts": self.files.known_hosts(khp) if khp.exists() else ([], [], []),
-            "connect_timeout": h.connect_timeout,
-            "login_timeout": h.connect_timeout,
+            "connect_timeout": (h.connect_timeout + 1) * WALL_CAP,
+            "login_timeout": (h.connect_timeout + 1) * WALL_CAP,
             "keepalive_interval": max(2.0, h.connect_timeout),
             "keepalive_count_max": 3,
             # AES-GCM first: one AES-NI call per packet where chacha20-poly1305 takes two in Python;
@@ -313,8 +320,10 @@ class SshPool:
             hostkeys.record_key(khp, h.address, port, key, replace=False)
             log.info("accepted new host key for %s: %s", h.name, hostkeys.fingerprint(key))
         try:
-            return await asyncio.wait_for(asyncssh.connect(h.address, **self._options(h)),
-                                          h.connect_timeout + 1)
+            # asyncssh's own connect and login timeouts are plain timers: they stay back (the cap of the
+            # Patience around them), and this limit, which does not charge the cockpit's own stalls, decides
+            async with Patience(h.connect_timeout + 1):
+                return await asyncssh.connect(h.address, **self._options(h))
         except asyncssh.HostKeyNotVerifiable:
             if hostkeys.known_keys(khp, h.address, port):
                 msg = (f"host key CHANGED (not the one in {khp}); nothing runs until an "

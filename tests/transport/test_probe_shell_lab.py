@@ -11,6 +11,7 @@ import dataclasses
 
 import pytest
 
+from cockpit.engine.hoststate import Reach
 from cockpit.inventory import load_inventory
 from cockpit.inventory.model import Host
 from cockpit.lab import Lab
@@ -117,6 +118,15 @@ async def test_a_hung_sshd_mid_command_then_healed(lab: Lab) -> None:
         lab.fault("standby1", "hang-ssh")
         with pytest.raises((ProbeError, HostDown)):
             await running
+        lab.heal("standby1")
+        pool.retry_now("standby1")
+        assert (await pool.run("standby1", "hostname", reuse=True)).stdout == b"standby1\n"
+        # hung between two commands: no reply within connect_timeout is a hung host, as a session that
+        # cannot be opened is (not a command timeout)
+        lab.fault("standby1", "hang-ssh")
+        with pytest.raises(HostDown, match="not answering") as hung:
+            await pool.run("standby1", "hostname", reuse=True)
+        assert hung.value.reach is Reach.UNREACHABLE and pool.reach("standby1")[0] is Reach.UNREACHABLE
         lab.heal("standby1")
         pool.retry_now("standby1")
         assert (await pool.run("standby1", "hostname", reuse=True)).stdout == b"standby1\n"
