@@ -317,14 +317,24 @@ class MySqlServers:
             cred = credentials_for(m)
         except CredentialError as e:
             raise AuthFailed(f"{key}: {e}") from None
-        try:
-            async with Patience(m.connect_timeout * 2 + 2):  # the tunnel, then the handshake
-                endpoint = await self._endpoint(key, m)
-                tunnel = self._tunnels.get(key) if key.via == "ssh" else None
-                conn = await self._connect(key, m, cred, endpoint, database, multi=multi)
-        except TimeoutError:
-            raise ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)") from None
-        return MySqlSession(key, conn, m.check_timeout, tunnel.ssh if tunnel is not None else None)
+        for attempt in range(2):
+            p = Patience(m.connect_timeout * 2 + 2)
+            try:
+                async with p:  # the tunnel, then the handshake
+                    endpoint = await self._endpoint(key, m)
+                    tunnel = self._tunnels.get(key) if key.via == "ssh" else None
+                    conn = await self._connect(key, m, cred, endpoint, database, multi=multi)
+                return MySqlSession(key, conn, m.check_timeout, tunnel.ssh if tunnel is not None else None)
+            except TimeoutError:
+                failed = ServerUnreachable(f"{key}: no answer within {m.connect_timeout:g} s (server hung?)")
+            except ServerUnreachable as e:
+                failed = e
+            # A stall of our own past Patience's wall-time cap, or past the server's own handshake timeout
+            # (it then closes the connection): the failure says little about the server. Once more.
+            if attempt or p.stalled < m.connect_timeout / 2:
+                raise failed from None
+            log.info("%s: %s, after a stall of the cockpit's own of %.1f s: trying again", key, failed, p.stalled)
+        raise AssertionError("unreachable")
 
     async def _connect(self, key: ServerKey, m: MySQL, cred: Credentials, endpoint: tuple[str, int | str],
                        database: str | None, *, multi: bool) -> aiomysql.Connection:

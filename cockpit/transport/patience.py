@@ -34,6 +34,7 @@ class Patience:
     def __init__(self, limit: float, *, cap: float = WALL_CAP):
         self.limit, self.cap = limit, cap
         self.charged = 0.0  # seconds counted against the limit so far
+        self.stalled = 0.0  # seconds the cockpit's own loop was late (not charged)
         self._timeout = asyncio.timeout(None)
         self._handle: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -65,6 +66,7 @@ class Patience:
         assert self._loop is not None
         now = self._loop.time()
         self.charged += min(now - self._last, self._asked + LATE)
+        self.stalled += max(0.0, now - self._last - self._asked - LATE)
         self._last = now
         if self.charged >= self.limit - 1e-6 or now - self._start >= self.limit * self.cap:
             self._handle = None

@@ -78,6 +78,25 @@ async def test_a_stall_of_the_cockpits_own_loop_is_not_blamed_on_the_server(lab:
             await asyncio.to_thread(lab.heal)
 
 
+async def test_a_connect_our_own_stall_made_fail_is_tried_once_more(lab: Lab) -> None:
+    """A stall past Patience's wall-time cap (or past MariaDB's own 10 s handshake timeout, when it
+    closes the connection): the connect is made again instead of the server reported unreachable."""
+    async with long_lived(lab, connect=1.0) as e:
+        m = e.tables.site("acme").mysql
+        assert await e.tables.servers.ping("web1", m) is None
+        await asyncio.to_thread(lab.fault, "web1", "hang-mysql")
+        heal = threading.Timer(0.3, lab.heal, ("web1", "hang-mysql"))
+        try:
+            ping = asyncio.create_task(e.tables.servers.ping("web1", m))
+            await asyncio.sleep(0.2)
+            heal.start()
+            time.sleep(3.5)  # noqa: ASYNC251 - longer than 3x connect_timeout: the first connect gives up
+            assert await ping is None  # before the second try: "no answer within 1 s (server hung?)"
+        finally:
+            heal.join()
+            await asyncio.to_thread(lab.heal)
+
+
 async def test_a_stall_of_our_own_during_an_ssh_probe_keeps_the_connection_and_its_tunnel(lab: Lab) -> None:
     """A channel open that "timed out" drops the host's connection: every MySQL session on it dies
     (the table being CHECKed would be marked suspect) and the tunnel must be made again."""

@@ -60,6 +60,7 @@ async def test_a_cockpit_that_stalls_all_the_time_still_gives_up_on_a_hung_serve
     finally:
         handle.cancel()
     assert p.charged < 1.0  # it was the wall-time cap, not the server's time, that ran out
+    assert p.stalled > 1.0  # and the stalls were ours
 
 
 async def test_a_body_that_ends_in_time_leaves_nothing_behind() -> None:
