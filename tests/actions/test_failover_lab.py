@@ -4,6 +4,7 @@ the standby, BIND taking TSIG updates (the ``dblab`` of tests/actions/conftest.p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from action_lab import audit, cli, make_inventory
@@ -127,19 +128,11 @@ def test_killed_during_a_host_failover_the_next_run_completes_and_the_audit_show
 
 def test_failover_ttl_lowers_the_ttl_first_and_done_by_counts_with_the_old_one(dblab: Lab, tmp_path: Path) -> None:
     import asyncio
-    import tomllib
 
     from cockpit.dns import changes
     from cockpit.dns.update import current_records, replace_site_address
-    from cockpit.lab.inventory_writer import dumps
 
-    inv = make_inventory(dblab, tmp_path)
-    data = tomllib.loads(inv.read_text())
-    data["dns"]["failover_ttl"] = 7
-    inv.write_text(dumps(data))
-    loaded = load_inventory(inv)
-    assert loaded.dns is not None and loaded.dns.update is not None
-    server, port = loaded.dns.update.server, loaded.dns.update.port
+    inv, loaded, server, port = _inventory_with_failover_ttl(dblab, tmp_path, 7)
     # acme on web1 with a 60 s TTL, whatever an earlier test left
     asyncio.run(replace_site_address(loaded, "acme", addresses=[public_ip(inv, "web1")], ttl=60))
     try:
@@ -162,7 +155,6 @@ def test_failover_ttl_a_rerun_after_a_crash_between_lowering_and_moving_keeps_th
     answers 7 s now, but caches may hold web1's answer for 60 s. The re-run does not lower again, records
     60 s as the old TTL ("done by"), and its rollback names 60 s, never the lowered 7 s."""
     import asyncio
-    import tomllib
 
     from cockpit.actions.context import ActionContext
     from cockpit.actions.model import ActionRun
@@ -170,15 +162,8 @@ def test_failover_ttl_a_rerun_after_a_crash_between_lowering_and_moving_keeps_th
     from cockpit.dns import changes
     from cockpit.dns.update import current_records, replace_site_address
     from cockpit.engine.engine import Engine
-    from cockpit.lab.inventory_writer import dumps
 
-    inv = make_inventory(dblab, tmp_path)
-    data = tomllib.loads(inv.read_text())
-    data["dns"]["failover_ttl"] = 7
-    inv.write_text(dumps(data))
-    loaded = load_inventory(inv)
-    assert loaded.dns is not None and loaded.dns.update is not None
-    server, port = loaded.dns.update.server, loaded.dns.update.port
+    inv, loaded, server, port = _inventory_with_failover_ttl(dblab, tmp_path, 7)
     web1, standby1 = public_ip(inv, "web1"), public_ip(inv, "standby1")
 
     async def lower_then_crash() -> None:  # the first step of the real plan, then nothing (the crash)
@@ -212,3 +197,18 @@ def test_failover_ttl_a_rerun_after_a_crash_between_lowering_and_moving_keeps_th
         assert not state.get("ttl_lowered")  # moved: the memory of the lowering is gone
     finally:
         asyncio.run(replace_site_address(loaded, "acme", addresses=[standby1], ttl=60))
+
+
+def _inventory_with_failover_ttl(dblab: Lab, tmp_path: Path, ttl: int) -> tuple[Path, Any, str, int]:
+    """The lab inventory with ``[dns] failover_ttl``, loaded, and where its DNS updates go."""
+    import tomllib
+
+    from cockpit.lab.inventory_writer import dumps
+
+    inv = make_inventory(dblab, tmp_path)
+    data = tomllib.loads(inv.read_text())
+    data["dns"]["failover_ttl"] = ttl
+    inv.write_text(dumps(data))
+    loaded = load_inventory(inv)
+    assert loaded.dns is not None and loaded.dns.update is not None
+    return inv, loaded, loaded.dns.update.server, loaded.dns.update.port
