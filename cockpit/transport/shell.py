@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 import asyncssh
 
+from cockpit.transport.patience import Patience
 from cockpit.transport.result import RunResult
 
 _READ_CHUNK = 65536
@@ -113,7 +114,11 @@ class ProbeShell:
         try:
             begun = asyncio.ensure_future(answered.wait())
             try:
-                await asyncio.wait((begun, out_task), timeout=answer_timeout, return_when=asyncio.FIRST_COMPLETED)
+                # charged by the host's time, not the cockpit's own stalls: a busy TUI is not a hung host
+                async with Patience(answer_timeout):
+                    await asyncio.wait((begun, out_task), return_when=asyncio.FIRST_COMPLETED)
+            except TimeoutError:
+                pass
             finally:
                 begun.cancel()
             if not answered.is_set() and not out_task.done():

@@ -109,7 +109,7 @@ class SshPool:
         proc = await self._open_channel(slot, conn.create_process(
             command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None else asyncssh.PIPE))
         try:
-            async with asyncio.timeout(deadline):
+            async with Patience(deadline):
                 if stdin is not None:
                     # a command that ends without reading its stdin closes the channel: its output and status stand
                     with contextlib.suppress(BrokenPipeError):
@@ -180,7 +180,7 @@ class SshPool:
                             limit: int) -> RunResult:
         """Run in the probe shell; on any failure the shell is closed (by ProbeShell.run) and forgotten."""
         try:
-            async with asyncio.timeout(deadline):
+            async with Patience(deadline):
                 return await shell.run(command, limit=limit, stderr_cap=_STDERR_CAP,
                                        answer_timeout=slot.host.connect_timeout)
         except NotAnswering:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 
 import pytest
 
@@ -147,5 +148,22 @@ async def test_sshd_killed_then_healed_gets_a_new_shell(lab: Lab) -> None:
         pool.retry_now("web2")
         again = await shell_pid(pool, "web2")
         assert again not in (first, b"")
+    finally:
+        await pool.close()
+
+
+async def test_a_stall_of_our_own_is_not_a_hung_host_nor_a_command_timeout(lab: Lab) -> None:
+    """A TUI frame or a starved process can block the cockpit's loop for seconds while the host answers
+    at once: the command's limit and the shell's answer wait charge the host's time, not the stall."""
+    hosts = [dataclasses.replace(h, connect_timeout=1.0, command_timeout=2.0)
+             for h in load_inventory(lab.inventory_path).hosts]
+    pool = SshPool(hosts)
+    try:
+        first = await shell_pid(pool, "web1")
+        conn = await pool.connection("web1")
+        asyncio.get_running_loop().call_soon(time.sleep, 2.5)  # longer than both limits
+        r = await pool.run("web1", "echo $PPID", reuse=True)
+        assert (r.exit_status, r.stdout) == (0, first)  # answered, by the same shell
+        assert await pool.connection("web1") is conn and not conn.is_closed()
     finally:
         await pool.close()
