@@ -45,11 +45,12 @@ async def _current(ctx: ActionContext, plan: ImportPlan) -> tuple[ImportStatus |
 class _ImportAction(Action):
     kinds = (TargetKind.SITE,)
     verb: ClassVar[str] = ""
+    resume: ClassVar[bool] = False  # the plan shows the rsync a resume runs (never --delete)
 
     async def plan(self, ctx: ActionContext, target: Target) -> Plan:
         assert target.site is not None
         try:
-            ip = plan_import(ctx.engine.inventory, target.site.name)
+            ip = plan_import(ctx.engine.inventory, target.site.name, resume=self.resume)
         except PlanError as e:
             return Plan(self.name, target, self.summary, checks=(Check("the site can be imported", False, str(e)),))
         status, check = await _current(ctx, ip)
@@ -137,6 +138,7 @@ class ImportResume(_ImportAction):
     binding = "import_resume"
     title = "Resume import"
     summary = "Run the site's failed or stopped /storage import again (rsync skips what is there, never deletes)"
+    resume = True
     expect = "the import runs again (or has finished)"
 
     def state_checks(self, status: ImportStatus | None) -> list[Check]:

@@ -169,14 +169,14 @@ class Transfers:
         return ActionResult(True, f"{plan.key}: sent SIGTERM to {pids}", await self._read_one(plan))
 
     # -- internals -----------------------------------------------------------------------
-    def _plan(self, site: str, destination: str | None) -> ImportPlan:
+    def _plan(self, site: str, destination: str | None, *, resume: bool = False) -> ImportPlan:
         try:
-            return plan_import(self.inventory, site, destination)
+            return plan_import(self.inventory, site, destination, resume=resume)
         except PlanError as e:
             raise TransferError(str(e)) from None
 
     async def _launch(self, action: str, site: str, destination: str | None, *, resume: bool) -> ActionResult:
-        plan = self._plan(site, destination)
+        plan = self._plan(site, destination, resume=resume)  # a resume never deletes (no --delete)
         self.gate.check(action, plan.key)
         current = await self._read_one(plan)
         if current is not None and current.active:

@@ -4,7 +4,8 @@ the exact rsync arguments (pure: inventory in, plan out).
 The import runs rsync ON the destination host, pulling from the source over
 SSH with the destination's own key. The cockpit's options come first, the
 inventory's ``rsync_args`` after them; ``--delete`` only if the inventory
-says ``delete = true``. Verification is a second, dry run with
+says ``delete = true``, and never on a resume (a resume only adds and
+completes files: it never deletes anything on the destination). Verification is a second, dry run with
 ``--checksum --itemize-changes``: it must list no change.
 
 rsync writes each file to a temporary file first. Killed hard (SIGKILL, a
@@ -91,7 +92,8 @@ def rsh(source: Host) -> str:
     return " ".join(words)
 
 
-def plan_import(inv: Inventory, site_name: str, destination: str | None = None) -> ImportPlan:
+def plan_import(inv: Inventory, site_name: str, destination: str | None = None, *,
+                resume: bool = False) -> ImportPlan:
     try:
         site = inv.site(site_name)
     except KeyError:
@@ -120,7 +122,7 @@ def plan_import(inv: Inventory, site_name: str, destination: str | None = None) 
     import_args = [*IMPORT_OPTIONS, f"--temp-dir={temp_dir}", *extra, *common_tail]
     if st.bwlimit_kbps > 0:
         import_args.append(f"--bwlimit={st.bwlimit_kbps}")
-    if st.delete:
+    if st.delete and not resume:
         import_args.append("--delete")
     verify_args = [*VERIFY_OPTIONS, *extra, *common_tail]
     return ImportPlan(

@@ -42,8 +42,14 @@ def test_the_import_pulls_on_the_standby_with_the_cockpits_options_first() -> No
     assert p.source_label == "backup1:/backup/storage/acme" and p.destination_label == "web2:/storage/acme"
 
 
-def test_delete_only_when_the_inventory_asks() -> None:
-    assert "--delete" in plan_import(inventory(delete=True), "acme").import_args
+def test_delete_only_when_the_inventory_asks_and_never_on_a_resume() -> None:
+    asked = inventory(delete=True)
+    assert "--delete" in plan_import(asked, "acme").import_args
+    resume = plan_import(asked, "acme", resume=True)
+    assert not any(a.startswith("--del") for a in (*resume.import_args, *resume.verify_args))
+    assert resume.import_args == tuple(a for a in plan_import(asked, "acme").import_args if a != "--delete")
+    job = remote.job_script(resume)
+    assert "--delete" not in job  # the detached job a resume starts cannot delete either
 
 
 def test_site_overrides_and_clear_errors() -> None:
