@@ -25,7 +25,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cockpit import clock, paths
 from cockpit.audit.log import Actor, AuditLog
@@ -295,9 +295,19 @@ class Transfers:
             self._state = StateFile(paths.state_dir(self.inventory) / "state.json")
         return self._state
 
+    def _happened_at(self, s: ImportStatus) -> str | None:
+        """When the host says the event happened (a cockpit may see it much later): the exit of
+        rsync or of its verification, or for a stall its last progress plus the stall threshold."""
+        if s.updated_at is None:
+            return None
+        if s.state is TransferState.STALLED:
+            return clock.iso(s.updated_at + timedelta(seconds=self.inventory.storage.stall_seconds))
+        return clock.iso(s.updated_at)
+
     def _record_observations(self) -> None:
         """Audit each run's failure, stall and verification once, across restarts
-        (remembered in the engine's state file). A read-only cockpit only watches."""
+        (remembered in the engine's state file), with the time it happened on the
+        host as well as the time it was seen. A read-only cockpit only watches."""
         if self.gate.read_only:
             return
         news = []
@@ -322,7 +332,7 @@ class Transfers:
                 audit = self._audit_log()
                 if audit is not None:
                     audit.record(kind, target=s.key, site=s.site, host=s.destination_host, run=s.run,
-                                 exit_code=s.exit_code, reason=s.reason)
+                                 exit_code=s.exit_code, reason=s.reason, happened_at=self._happened_at(s))
             except OSError as e:
                 log.warning("cannot write the audit record %s for %s: %s", kind, s.key, e)
         observed = dict(self._observed or {})

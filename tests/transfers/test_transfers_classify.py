@@ -106,3 +106,18 @@ def test_garbage_state_files_never_raise() -> None:
                                  "log": b"\r garbage \r\x1b[31m", "verify.exit": b"x"}, alive={"nonsense"})
     s = state(r)
     assert s.state is TransferState.FAILED and s.source == "?"
+
+
+def test_every_exit_code_the_issue_names_has_its_meaning() -> None:
+    from cockpit.transfers.exitcodes import meaning
+
+    assert meaning(23) == "partial transfer due to error (some files were not transferred)"
+    assert meaning(24) == "partial transfer due to vanished source files"
+    assert meaning(30) == "timeout in data send/receive"
+    assert meaning(255).startswith("ssh error")
+    assert meaning(11).startswith("error in file I/O")
+    assert meaning(137) == "killed by SIGKILL" and meaning(143) == "killed by SIGTERM"
+    assert meaning(99) == "exit status 99" and meaning(None).startswith("no exit status")
+    partial = state(raw(exit=b"23 1\n"))
+    assert partial.state is TransferState.FAILED and partial.exit_code == 23
+    assert partial.reason == "23: partial transfer due to error (some files were not transferred)"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from transferslab import DEST, SOURCE, clean, engine, tree_listing, until
+from transferslab import DEST, SOURCE, audited, clean, engine, tree_listing, until
 
+from cockpit import clock
 from cockpit.lab import Lab
 from cockpit.severity import Severity
 from cockpit.status.document import status_document
@@ -77,6 +78,15 @@ async def test_killed_at_half_then_resumed_ends_verified_and_intact(lab: Lab, si
         finally:
             await fast.close()
         assert same_tree(lab, site)  # nothing missing, nothing extra (no temp file of the killed run)
+        # the audit has the start, the failure (when rsync died on the host), the resume and the verification
+        records = audited(e, f"{site}@{DEST}", {failed.run, done.run})
+        assert [(r["kind"], r["run"]) for r in records] == [
+            ("import-start", failed.run), ("import-failed", failed.run), ("import-resume", done.run),
+            ("import-verified", done.run)]
+        died = records[1]
+        assert died["exit_code"] == 137 and died["reason"] == "137: killed by SIGKILL"
+        assert died["happened_at"] == clock.iso(failed.updated_at) and str(died["at"]) >= str(died["happened_at"])
+        assert all(r["at"] for r in records) and records[3]["happened_at"] == clock.iso(done.updated_at)
     finally:
         await e.close()
 
@@ -84,6 +94,7 @@ async def test_killed_at_half_then_resumed_ends_verified_and_intact(lab: Lab, si
 @pytest.mark.drill("cockpit gone during an import: a new one reattaches (engine)")
 async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsync(lab: Lab, site: str) -> None:
     e = engine(lab, bwlimit_kbps=2000)
+    since = clock.iso(clock.now()) or ""
     await e.transfers.start(site)
     before = await until(e, site, lambda s: s.state is TransferState.RUNNING and s.bytes_done > 0, what="running")
     await e.close()  # the cockpit goes away: its SSH connection closes; the import does not care
@@ -99,8 +110,35 @@ async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsyn
         assert stopped.exit_code == 20 and stopped.reason is not None and stopped.reason.startswith("cancelled by")
         nothing = await again.transfers.cancel(site)
         assert not nothing.done
+        cancels = [r for r in audited(again, f"{site}@{DEST}", set())
+                   if r["kind"] == "import-cancel" and str(r["at"]) >= since]
+        assert len(cancels) == 1 and cancels[0]["signalled"] == f"rsync pid {before.pid}"  # the one that acted
     finally:
         await again.close()
+
+
+async def test_the_import_survives_the_loss_of_the_cockpits_ssh_connection(lab: Lab, site: str) -> None:
+    e = engine(lab, bwlimit_kbps=2000)
+    try:
+        await e.transfers.start(site)
+        before = await until(e, site, lambda s: s.state is TransferState.RUNNING and s.bytes_done > 0,
+                             what="running")
+        lab.fault(DEST, "kill-ssh")  # sshd and every session on the destination die: the cockpit's link is gone
+        gone = await until(e, site, lambda s: s.error is not None, what="marked unreachable")
+        assert gone.run == before.run
+        lab.heal(DEST, "kill-ssh")
+        e.pool.retry_now()
+        back = await until(e, site, lambda s: s.error is None and (s.bytes_done > gone.bytes_done or
+                                                                   s.state is TransferState.VERIFIED),
+                           what="read again, further on")
+        # the same detached job went on: its run and (while it runs) its recorded rsync pid
+        assert back.run == before.run and back.resumes == 0 and back.state is not TransferState.FAILED
+        assert back.state is TransferState.VERIFIED or back.pid == before.pid
+    finally:
+        lab.heal()
+        e.pool.retry_now()
+        await e.transfers.cancel(site)
+        await e.close()
 
 
 async def test_a_hung_source_shows_stalled_and_the_import_goes_on_when_it_is_back(lab: Lab, site: str) -> None:

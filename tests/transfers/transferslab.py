@@ -6,10 +6,12 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 
+from cockpit.audit.log import read_records
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
 from cockpit.inventory.model import Inventory
 from cockpit.lab import Lab
+from cockpit.paths import audit_path
 from cockpit.transfers.model import ImportStatus
 
 SAFETY = 180.0  # a safety net only: nothing asserts how fast things happen
@@ -57,3 +59,10 @@ def clean(lab: Lab, site: str) -> None:
                                 f"/var/lib/cockpit/imports/{site}/verify.pid 2>/dev/null); do kill $p; done; "
                                 f"rm -rf /storage/{site} /storage/.cockpit-import-tmp/{site} "
                                 f"/var/lib/cockpit/imports/{site}"])
+
+
+def audited(e: Engine, key: str, runs: set[str | None]) -> list[dict[str, object]]:
+    """The audit records of these runs of the import ``key`` (start/resume name their run, so do
+    the observed failure/stall/verification; a cancel names none), oldest first."""
+    return [r for r in read_records(audit_path(e.inventory))
+            if r.get("target") == key and (r.get("run") in runs or r["kind"] == "import-cancel")]
