@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchenv import peak_rss_kib, rss_wrapped, save
+
 from cockpit.inventory import load_inventory
 from cockpit.lab import FleetSpec, HostSpec, Lab
 from cockpit.lab.dns_fleet import dns_hosts
@@ -34,16 +36,13 @@ HERE = Path(__file__).resolve().parent
 
 
 def child(argv: list[str]) -> tuple[float, int, str]:
-    """(seconds the child measured, its peak RSS in KiB, the rest of its line)."""
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{argv[1]} failed: {err[-800:]}")
-    took, rest = out.split(maxsplit=1)
-    return float(took), usage.ru_maxrss, rest.strip()
+    """(seconds the child measured, its peak RSS in KiB (GNU time), the rest of its line)."""
+    with tempfile.NamedTemporaryFile(prefix="cockpit-bench-rss-") as rss:
+        proc = subprocess.run(rss_wrapped(argv, Path(rss.name)), capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"{argv[1]} failed: {proc.stderr.decode(errors='replace')[-800:]}")
+        took, rest = proc.stdout.decode().split(maxsplit=1)
+        return float(took), peak_rss_kib(Path(rss.name)), rest.strip()
 
 
 def dig_sweep(names: list[str], servers: list[tuple[str, bool]]) -> float:
@@ -104,6 +103,16 @@ def main() -> int:
     print(f"  dig once per name and server:        {dig:.1f} s   ({how})")
     print(f"  ratio cockpit/floor: {med['cockpit'] / med['floor']:.2f}x   (target <= 1.5x)")
     print(f"  ratio dig/cockpit:   {dig / med['cockpit']:.0f}x")
+    saved = save("dns-sweep", {
+        "sites": args.sites, "servers": len(servers), "queries": queries, "rounds": args.rounds,
+        "load_average": os.getloadavg()[0], "target_ratio": 1.5,
+        "seconds": {k: [t for t, _, _ in v] for k, v in rows.items()}, "median_s": med,
+        "dig_s": dig, "dig_names_timed": len(sample),
+        "ratio_cockpit_floor": round(med["cockpit"] / med["floor"], 3),
+        "ratio_dig_cockpit": round(dig / med["cockpit"], 1),
+        "peak_rss_mib": {k: round(v / 1024, 1) for k, v in rss.items()},
+    })
+    print(f"  saved {saved}")
     return 0
 
 

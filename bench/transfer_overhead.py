@@ -19,12 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import resource
 import shlex
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from benchenv import save
 
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
@@ -83,6 +86,7 @@ async def by_cockpit(engine: Engine, poll: float) -> tuple[float, float]:
         if s.state in (TransferState.VERIFIED, TransferState.UNVERIFIED):
             if s.state is TransferState.UNVERIFIED:
                 raise SystemExit(f"not verified: {s.reason}")
+            assert done_at is not None  # verified implies it exited 0
             return done_at - start, time.perf_counter() - done_at
         await asyncio.sleep(poll)
 
@@ -116,6 +120,15 @@ async def run(lab: Lab, rounds: int, poll: float) -> None:
           "(target <= 1.1x)")
     print(f"verification (checksum pass, extra): median {statistics.median(verify):.2f} s")
     print(f"peak RSS of the cockpit process: {rss / 1024:.1f} MiB")
+    saved = save("transfer-overhead", {
+        "files_bytes": "2,000 small files + 3 large, ~200 MB", "rounds": rounds, "poll_s": poll,
+        "load_average": os.getloadavg()[0], "target_ratio": 1.1,
+        "seconds": {"by_hand": hand, "cockpit": cockpit, "verification": verify},
+        "median_s": {"by_hand": h, "cockpit": c, "verification": statistics.median(verify)},
+        "ratio_median": round(c / h, 3), "ratio_best": round(min(cockpit) / min(hand), 3),
+        "peak_rss_mib": round(rss / 1024, 1),
+    })
+    print(f"saved {saved}")
 
 
 def main() -> int:
