@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="scale runs: sshd only, no /srv, no RAID view (about 5 MB per host)")
     c.add_argument("--sites", type=int, default=0, metavar="N",
                    help="each host also runs MariaDB serving N sites (helpdesk schema; about 60 MB per host)")
+    c.add_argument("--storage", action="store_true",
+                   help="with --sites: backup1 holds a /storage copy of every site to import (rsync, "
+                        "bwlimit_kbps = 2000 so a copy can be watched), each host gets /storage")
     c.add_argument("--no-dns", action="store_true",
                    help="without the DNS hosts (ns1 primary, ns2, lagging ns3, resolver res1; not with --light)")
     c.set_defaults(handler=_up)
@@ -101,6 +104,10 @@ def _do_up(lab: object, args: argparse.Namespace) -> int:
         raise LabError("--sites needs the /srv data mount: not with --light")
     spec = FleetSpec.web(args.hosts, subnet=args.subnet, data_size_mb=args.data_size, light=args.light,
                          sites_per_host=args.sites)
+    if args.storage:
+        from cockpit.lab.storage_fleet import with_storage
+
+        spec = with_storage(spec)  # backup1 with every site's /storage copy; /storage on the site hosts
     if not (args.light or args.no_dns):
         from cockpit.lab.dns_fleet import with_dns
 

@@ -5,7 +5,8 @@ and the ``kill-rsync`` fault for hosts that run imports.
 tree per site under ``ROOT/<site>``: thousands of small mails (``.eml``), a few
 large attachments, odd names (spaces, unicode, leading dashes, shell and markup
 characters, a newline, invalid UTF-8) and a symlink. It adds ``[storage]
-source`` and ``source_root`` to the lab's inventory.
+source`` and ``source_root`` to the lab's inventory, and ``bwlimit_kbps`` when
+given one: rsync's ``--bwlimit`` slows a copy so that it can be watched.
 
 ``RsyncHost`` (on destination hosts) only brings the ``kill-rsync`` fault:
 SIGKILL every rsync process of that host (found through the host's own
@@ -90,10 +91,11 @@ class StorageBackup(Service):
     tools = ("rsync",)
     root: str = "/backup/storage"
     sites: tuple[str, ...] = ("acme", "globex")
-    small_files: int = 1500
+    small_files: int = 2000
     large_files: int = 3
     large_mb: int = 8
     seed: int = 5
+    bwlimit_kbps: int = 0  # [storage] bwlimit_kbps for the inventory (0: unlimited, the key is left out)
 
     def setup(self, lab: LabContext, host: HostHandle) -> None:
         for site in self.sites:
@@ -103,7 +105,12 @@ class StorageBackup(Service):
     def fleet_inventory(self, lab: LabContext) -> dict[str, Any]:
         hosts = [h.name for h in lab.state.hosts.values()
                  if any(s["name"] == self.name for s in h.services)]
-        return {"storage": {"source": hosts[0], "source_root": self.root}} if hosts else {}
+        if not hosts:
+            return {}
+        storage: dict[str, Any] = {"source": hosts[0], "source_root": self.root}
+        if self.bwlimit_kbps > 0:
+            storage["bwlimit_kbps"] = self.bwlimit_kbps
+        return {"storage": storage}
 
 
 def rsync_pids(host: HostHandle) -> list[int]:
