@@ -50,6 +50,10 @@ class TimelineScreen(AppChecksActions, Screen[None]):
         about = Text(f"{len(events)} event{'s' if len(events) != 1 else ''}, times in UTC · "
                      "`cockpit timeline --markdown` prints them for a post-mortem", end="")
         history = self._feed.history
+        if history is not None and history.timeline.forgotten:
+            n = history.timeline.forgotten
+            about.append(f"\nonly the latest observed events are kept in memory ({n:,} older "
+                         f"{'one is' if n == 1 else 'ones are'} in the files: `cockpit timeline` reads them all)")
         for problem in history.errors if history is not None else []:
             about.append(f"\n✗ {problem}", style="bold")
         self.query_one("#timeline-sources", Static).update(about)

@@ -26,6 +26,7 @@ from cockpit.tables.checker import TableChecker
 from cockpit.timeline import Timeline
 from cockpit.timeline.area_facts import observe_areas
 from cockpit.timeline.disk_facts import observe_hosts
+from cockpit.timeline.store import ENGINE_KEEP
 from cockpit.transfers.engine import Transfers
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.ssh import SshPool
@@ -49,7 +50,7 @@ class Engine:
         # sites' tables: CHECK TABLE (cockpit.tables), on the host each site is on now (after a failover: its standby)
         self.tables = TableChecker(inventory, self.pool, placement=lambda: site_hosts(state_file(inventory).load(),
                                                                                      inventory))
-        self.timeline = Timeline.for_inventory(inventory)  # engine parts report state changes here
+        self.timeline = Timeline.for_inventory(inventory, keep=ENGINE_KEEP)  # engine parts report state changes here
         self.dns = DnsMonitor(inventory, state_file(inventory))  # DNS propagation (cockpit.dns)
         self.transfers = Transfers(inventory, self.pool, self.gate, state=state_file(inventory),
                                    timeline=self.timeline)  # /storage imports (cockpit.transfers)

@@ -14,12 +14,18 @@ and read back across every segment (:mod:`cockpit.timeline.segments`).
 Writing is best effort: when the file cannot be written, the timeline keeps
 events in memory and says why in :attr:`Timeline.error` (observing never
 breaks a sweep).
+
+A long-lived cockpit (a wallboard left on for weeks) keeps only the latest
+``keep`` events in memory (:data:`ENGINE_KEEP`); the files keep them all, and a
+report (``cockpit timeline``) reads them all. What a fact's last value is, is
+kept for every fact either way.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -34,6 +40,7 @@ from cockpit.timeline.segments import DEFAULT_ROTATE_BYTES, SegmentedTail, locke
 
 log = logging.getLogger(__name__)
 FILE_NAME = "timeline.jsonl"
+ENGINE_KEEP = 20_000  # events a long-lived engine keeps in memory (~20 MB; weeks of a faulty fleet)
 
 
 def timeline_path(inv: Inventory) -> Path:
@@ -42,24 +49,27 @@ def timeline_path(inv: Inventory) -> Path:
 
 
 class Timeline:
-    def __init__(self, path: Path | None, *, by: str | None = None, rotate_bytes: int = DEFAULT_ROTATE_BYTES):
-        """``path=None`` keeps events in memory only; the file is rotated past ``rotate_bytes``."""
+    def __init__(self, path: Path | None, *, by: str | None = None, rotate_bytes: int = DEFAULT_ROTATE_BYTES,
+                 keep: int | None = None):
+        """``path=None`` keeps events in memory only; the file is rotated past ``rotate_bytes``.
+        ``keep``: how many of the latest events stay in memory (None: all)."""
         self.path = path
         self.rotate_bytes = rotate_bytes
         self.by = by if by is not None else str(Actor.current())
         self.error: str | None = None  # why events are not being written, if they are not
         self.corrupt_lines = 0
         self._tail = SegmentedTail(path) if path is not None else None
-        self._events: list[Event] = []
+        self._events: deque[Event] = deque(maxlen=keep)
+        self.forgotten = 0  # events dropped from memory (still in the files) to stay within ``keep``
         self._last: dict[str, Event] = {}
         self._lock = threading.Lock()
 
     @classmethod
-    def for_inventory(cls, inv: Inventory) -> Timeline:
+    def for_inventory(cls, inv: Inventory, *, keep: int | None = None) -> Timeline:
         try:
-            return cls(timeline_path(inv))
+            return cls(timeline_path(inv), keep=keep)
         except OSError as e:
-            tl = cls(None)
+            tl = cls(None, keep=keep)
             tl.error = f"cannot use the state directory: {e}"
             return tl
 
@@ -126,32 +136,37 @@ class Timeline:
             if not docs:
                 return []
             write_records(fd, docs)
-            before = len(self._events)
-            self._refresh()  # what we wrote, as stored (and as any other reader sees it)
+            written = self._refresh()  # what we wrote, as stored (and as any other reader sees it)
             rotate_if_over(self.path, fd, self.rotate_bytes)  # still under the lock: no writer is mid-append
-            return self._events[before:]
+            return written
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> list[Event]:
+        """Read what was appended since the last read; the new events."""
         if self._tail is None:
-            return
+            return []
         try:
             chunk = self._tail.read_new()
         except OSError as e:
             self._give_up_file(e)
-            return
+            return []
         if chunk.restarted:  # the file was replaced or removed: it is the truth
             self._events.clear()
             self._last.clear()
-            self.corrupt_lines = 0
+            self.corrupt_lines = self.forgotten = 0
         self.corrupt_lines += chunk.corrupt
+        new: list[Event] = []
         for doc in chunk.records:
             event = event_from_json(doc)
             if event is None:
                 self.corrupt_lines += 1
             else:
                 self._remember(event)
+                new.append(event)
+        return new
 
     def _remember(self, event: Event) -> None:
+        if self._events.maxlen is not None and len(self._events) == self._events.maxlen:
+            self.forgotten += 1
         self._events.append(event)
         if event.fact is not None:
             self._last[event.fact] = event

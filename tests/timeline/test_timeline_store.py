@@ -156,3 +156,17 @@ def test_two_processes_appending_at_once_lose_nothing_and_tear_nothing(tmp_path:
     shared = [(r["fact"], r["value"]) for r in recs if r["subject"] == "s"]
     # each shared fact changes to 1 and to 2 once; two processes, still one event per change
     assert sorted(shared) == sorted((f"shared/{n}", v) for n in range(3) for v in ("1", "2"))
+
+
+def test_a_long_lived_timeline_keeps_the_latest_in_memory_and_the_files_keep_all(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.jsonl"
+    tl = Timeline(path, keep=3)
+    values = ["unreachable", "up", "unreachable", "up", "unreachable"]
+    recorded = [tl.observe(seen(v, T0 + timedelta(seconds=i))) for i, v in enumerate(values)]
+    assert all(e is not None for e in recorded)  # each one returned as written, past the bound too
+    assert [e.at for e in tl.events()] == [T0 + timedelta(seconds=i) for i in (2, 3, 4)]
+    assert tl.forgotten == 2
+    # the last value of the fact is still known: the same observation is not recorded again
+    assert tl.observe(seen("unreachable", T0 + timedelta(seconds=9))) is None
+    assert len(lines(path)) == 5
+    assert len(Timeline(path).events()) == 5  # a report reads them all

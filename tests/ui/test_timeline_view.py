@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import timedelta
 
 import pytest
@@ -84,3 +85,18 @@ async def test_an_empty_timeline_says_so(engine: Engine) -> None:
         assert "No events yet" in log_text(screen)
         await pilot.press("escape")
         assert not isinstance(app.screen, TimelineScreen)
+
+
+async def test_a_timeline_past_its_memory_bound_says_where_the_rest_is(engine: Engine) -> None:
+    engine.timeline._events = deque(maxlen=2)  # the engine's bound (ENGINE_KEEP), made small
+    for i in range(3):
+        engine.timeline.observe(seen("host/web1/reach", "down" if i % 2 == 0 else "ok", f"change {i}", i))
+    app = CockpitApp(engine, poll=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        await loaded(pilot, screen, 0)
+        about = str(screen.query_one("#timeline-sources").render())
+        assert "2 events," in about and "1 older one is in the files" in about
+        assert "change 0" not in log_text(screen) and "change 2" in log_text(screen)
