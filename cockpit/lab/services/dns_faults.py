@@ -224,7 +224,18 @@ def retransfer_secondaries(lab: LabContext) -> list[str]:
         if svc.role in ("secondary", "lagging"):
             rndc(lab.handle(name), "retransfer", svc.zone, check=False)
             done.append(name)
+    _wait_caught_up(lab, done)
     return done
+
+
+def _wait_caught_up(lab: LabContext, names: list[str]) -> None:
+    """``rndc retransfer`` only starts a transfer: wait (bounded) until each secondary serves the primary's
+    serial, so a healed lab answers alike everywhere (the next test or drill must not see the old zone)."""
+    cut_off = {f.host for f in lab.state.faults if f.kind in ("stale", "stop-dns")}  # they never catch up
+    for name in names:
+        if name not in cut_off:
+            host = lab.handle(name)
+            _caught_up(lab, host, _svc(host))
 
 
 def flush_resolvers(lab: LabContext) -> list[str]:
@@ -255,6 +266,7 @@ def catch_up(lab: LabContext) -> list[str]:
         except LabError:
             continue  # a stopped named or host: restart_dead or its own heal brings it back
         done.append(name)
+    _wait_caught_up(lab, [n for n, svc in dns_services(lab) if n in done and svc.role != "resolver"])
     return [f"DNS: {', '.join(done)} caught up (zone transferred, caches emptied)"] if done else []
 
 
