@@ -69,7 +69,12 @@ def in_words(delta: timedelta, compact: bool) -> str:
 
 
 def done_text(site: SiteDns, now: datetime, compact: bool = True) -> Text:
-    """``in 4 min · 19:10:00`` (``in 4 minutes (19:10:00)`` not compact); ``waiting for ns3``; ``done``; ``—``."""
+    """``in 4 min · 19:10:00`` (``in 4 minutes (19:10:00)`` not compact); ``waiting for ns3``; ``wrong in
+    zone`` (the newest zone itself answers otherwise: no time will fix it); ``done``; ``—``."""
+    if site.wrong_in_zone:
+        words = "wrong in zone" if compact else (f"never by itself: the newest zone (on "
+                                                 f"{', '.join(site.wrong_in_zone)}) answers otherwise")
+        return Text(words, style=palette.style("critical"), end="")
     if site.waiting_for:
         return Text(f"waiting for {', '.join(site.waiting_for)}", style=palette.style("warning"), end="")
     if site.done_by is None:

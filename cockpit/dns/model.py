@@ -125,6 +125,9 @@ class SiteDns:
     propagated_percent: float | None  # of all servers
     done_by: datetime | None  # when the last old answer is gone (None: not predictable, or nothing old)
     waiting_for: tuple[str, ...] = ()  # authoritative servers still serving the old zone
+    # authoritative servers that hold the newest zone (SOA serial) and still answer otherwise: the zone itself
+    # is wrong (a change behind the cockpit's back, an update never made), and no waiting fixes it
+    wrong_in_zone: tuple[str, ...] = ()
     worst: Answer | None = None  # the worst answer that does not match
     problem: str | None = None  # a site-level problem (no expected address...)
     change: DnsChange | None = None

@@ -17,7 +17,7 @@ from typing import Any
 
 from cockpit import clock
 from cockpit.dns import changes
-from cockpit.dns.model import Answer, DnsReport, Server, ServerKind, SiteDns, SoaStatus
+from cockpit.dns.model import Answer, DnsChange, DnsReport, Server, ServerKind, SiteDns, SoaStatus
 from cockpit.dns.propagation import evaluate
 from cockpit.dns.targets import SiteTarget, targets
 from cockpit.engine.statefile import StateFile
@@ -82,33 +82,41 @@ class DnsMonitor:
             soa_jobs = [soa_serial(s, d.zone, timeout=d.timeout, limit=limit)
                         for s in servers if s.kind is ServerKind.AUTHORITATIVE]
             tgts = targets(self.inventory, state)
-            site_jobs = [self._site(t, servers, state, limit) for t in tgts]
+            site_jobs = [self._ask_site(t, servers, limit) for t in tgts]
             results = await asyncio.gather(asyncio.gather(*soa_jobs), asyncio.gather(*site_jobs))
             soa: list[SoaStatus] = mark_lagging(results[0])
             if not servers:
                 problems.append("no nameservers or resolvers to ask")
-            self.report = DnsReport(zone=d.zone, sites=tuple(results[1]), soa=tuple(soa), swept_at=clock.now(),
+            made = changes.read(state)
+            sites = tuple(self._evaluate(t, answers, made, soa) for t, answers in zip(tgts, results[1], strict=True))
+            self.report = DnsReport(zone=d.zone, sites=sites, soa=tuple(soa), swept_at=clock.now(),
                                     servers=tuple(servers), problems=tuple(problems))
             return self.report
 
     async def sweep_site(self, site: str) -> SiteDns | None:
-        """Re-query one site now (its row in :attr:`report` is replaced)."""
+        """Re-query one site now, with the SOA serials (its row and the serials in :attr:`report` are replaced)."""
         d = self.inventory.dns
         if d is None:
             return None
+        from cockpit.dns.soa import mark_lagging, soa_serial
+
         state = self.state()
         t = next((t for t in targets(self.inventory, state) if t.site == site), None)
         if t is None:
             return None
         servers, _ = await self.servers()
-        result = await self._site(t, servers, state, asyncio.Semaphore(d.concurrency))
+        limit = asyncio.Semaphore(d.concurrency)
+        soa_jobs = [soa_serial(s, d.zone, timeout=d.timeout, limit=limit)
+                    for s in servers if s.kind is ServerKind.AUTHORITATIVE]
+        statuses, answers = await asyncio.gather(asyncio.gather(*soa_jobs), self._ask_site(t, servers, limit))
+        soa = mark_lagging(statuses)
+        result = self._evaluate(t, answers, changes.read(state), soa)
         if self.report is not None:
-            self.report = replace(self.report, sites=tuple(result if s.site == site else s
-                                                           for s in self.report.sites))
+            self.report = replace(self.report, soa=tuple(soa), sites=tuple(result if s.site == site else s
+                                                                           for s in self.report.sites))
         return result
 
-    async def _site(self, t: SiteTarget, servers: Sequence[Server], state: dict[str, Any],
-                    limit: asyncio.Semaphore) -> SiteDns:
+    async def _ask_site(self, t: SiteTarget, servers: Sequence[Server], limit: asyncio.Semaphore) -> list[Answer]:
         from cockpit.dns.query import ask  # dnspython: only for an inventory with [dns]
 
         d = self.inventory.dns
@@ -118,6 +126,10 @@ class DnsMonitor:
             for qtype in t.qtypes:
                 expected = t.aaaa if qtype == "AAAA" else t.a
                 jobs.append(ask(server, t.name, qtype, expected=expected, timeout=d.timeout, limit=limit))
-        answers: list[Answer] = list(await asyncio.gather(*jobs))
+        return list(await asyncio.gather(*jobs))
+
+    @staticmethod
+    def _evaluate(t: SiteTarget, answers: Sequence[Answer], made: dict[str, DnsChange],
+                  soa: Sequence[SoaStatus]) -> SiteDns:
         return evaluate(site=t.site, name=t.name, host=t.host, expected=t.expected, answers=answers,
-                        change=changes.read(state).get(t.site), problem=t.problem)
+                        change=made.get(t.site), problem=t.problem, soa=soa)

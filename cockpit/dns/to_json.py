@@ -2,7 +2,8 @@
 
     "dns": [{"site": "acme", "name": "acme.example.test", "host": "web2", "expected": ["203.0.113.20"],
              "propagated_percent": 66.7, "authoritative_percent": 100.0, "resolver_percent": 0.0,
-             "done_by": "2026-11-25T19:10:00Z", "severity": "warning", "waiting_for": [], "problem": null,
+             "done_by": "2026-11-25T19:10:00Z", "severity": "warning", "waiting_for": [], "wrong_in_zone": [],
+             "problem": null,
              "answers": [{"server": "ns2", "kind": "authoritative", "type": "A", "addresses": ["203.0.113.10"],
                           "ttl": 240, "rcode": "NOERROR", "state": "mismatch", "matches": false, "error": null,
                           "soa_serial": 2026112501, "lagging": false, "queried_at": "...",
@@ -33,7 +34,8 @@ def site_json(site: SiteDns, soa: dict[str, SoaStatus]) -> dict[str, Any]:
         "site": site.site, "name": site.name, "host": site.host, "expected": list(site.expected),
         "propagated_percent": site.propagated_percent, "authoritative_percent": site.authoritative_percent,
         "resolver_percent": site.resolver_percent, "done_by": clock.iso(site.done_by),
-        "severity": site.severity.value, "waiting_for": list(site.waiting_for), "problem": site.problem,
+        "severity": site.severity.value, "waiting_for": list(site.waiting_for),
+        "wrong_in_zone": list(site.wrong_in_zone), "problem": site.problem,
         "answers": [answer_json(a, soa) for a in site.answers],
     }
 

@@ -63,4 +63,6 @@ def dns_problems(engine: Engine) -> Iterator[Problem]:
         waiting = site.get("waiting_for") or []
         if waiting:
             what += f"; waiting for {', '.join(map(str, waiting))}"
+        if site.get("wrong_in_zone"):
+            what += f"; wrong in the zone on {', '.join(map(str, site['wrong_in_zone']))}"
         yield Problem(sev, "dns", str(site.get("name") or site.get("site") or "?"), what)

@@ -33,6 +33,8 @@ def dns_lines(doc: dict[str, Any]) -> list[str]:
         pct = "—" if s["propagated_percent"] is None else f"{s['propagated_percent']:g}%"
         done = f", old answers gone by {s['done_by']}" if s.get("done_by") else ""
         waiting = f", waiting for {', '.join(s['waiting_for'])}" if s.get("waiting_for") else ""
+        if s.get("wrong_in_zone"):
+            waiting += f", wrong in the newest zone on {', '.join(s['wrong_in_zone'])} (waiting will not fix it)"
         lines.append(printable(f"  {s['site']:<16} {s['severity'].upper():<8} {pct:>6}  {_worst(s)}{done}{waiting}",
                                200))
     return lines

@@ -110,6 +110,7 @@ def test_failover_update_propagates_ns2_at_once_ns3_when_told_resolver_when_ttl_
     assert by_server(s) == {"ns1": AnswerState.MATCH, "ns2": AnswerState.MATCH, "ns3": AnswerState.MISMATCH,
                             "res1": AnswerState.MISMATCH}
     assert s.severity is Severity.WARNING and s.waiting_for == ("ns3",) and s.done_by is None
+    assert s.wrong_in_zone == ()  # ns1 and ns2 have the change: only ns3 is behind
     assert s.authoritative_percent is not None and round(s.authoritative_percent) == 67
     cached = next(a for a in s.answers if a.server.name == "res1")
     ttl = result.old_ttl
@@ -185,6 +186,9 @@ def test_update_behind_the_cockpits_back_is_a_wrong_address(lab: Lab, inv: Inven
     assert wrong.addresses == ("203.0.113.250",) and s.severity is Severity.WARNING
     report = asyncio.run(DnsMonitor(inv).sweep())
     assert [x.server.name for x in report.soa if x.lagging] == ["ns3"]
+    # ns1 and ns2 hold the newest zone: it is the zone that is wrong, not a server that is behind
+    s = next(x for x in report.sites if x.site == site.name)
+    assert s.wrong_in_zone == ("ns1", "ns2") and s.waiting_for == () and s.done_by is None
 
 
 def test_stale_secondary_keeps_its_old_zone(lab: Lab, inv: Inventory) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dnsdata import NS1, NS2, NS3, RES1, RES2, T0, answer
 
-from cockpit.dns.model import AnswerState, DnsChange
+from cockpit.dns.model import AnswerState, DnsChange, SoaStatus
 from cockpit.dns.propagation import evaluate
 from cockpit.severity import Severity
 
@@ -14,9 +14,9 @@ NEW, OLD = ("203.0.113.20",), ("203.0.113.10",)
 M, X = AnswerState.MATCH, AnswerState.MISMATCH
 
 
-def _site(answers, change=None, expected=NEW):
+def _site(answers, change=None, expected=NEW, soa=None):
     return evaluate(site="acme", name="acme.example.test", host="web2", expected=expected, answers=answers,
-                    change=change)
+                    change=change, soa=soa)
 
 
 def test_everyone_agrees_is_ok_and_green() -> None:
@@ -83,3 +83,39 @@ def test_no_expected_address_is_unknown() -> None:
     s = evaluate(site="acme", name="acme.example.test", host="web2", expected=(),
                  answers=[answer(NS1, X, OLD, 60)], change=None, problem="host web2 has no public_ip")
     assert s.severity is Severity.UNKNOWN and s.problem
+
+
+def _serials(newest: tuple, lagging: tuple = (), failed: tuple = ()) -> list[SoaStatus]:
+    return ([SoaStatus(s, 2026112502, T0) for s in newest] + [SoaStatus(s, 2026112501, T0, lagging=True)
+                                                              for s in lagging]
+            + [SoaStatus(s, None, T0, error="no answer within 2 s") for s in failed])
+
+
+def test_a_wrong_answer_from_the_newest_zone_is_wrong_in_zone_not_waiting() -> None:
+    # a change behind the cockpit's back: the primary and the secondary that follows it hold the newest
+    # zone and answer another address; the lagging ns3 still has the expected one
+    s = _site([answer(NS1, X, OLD, 60), answer(NS2, X, OLD, 60), answer(NS3, M, NEW, 60), answer(RES1, X, OLD, 30)],
+              soa=_serials(newest=(NS1, NS2), lagging=(NS3,)))
+    assert s.wrong_in_zone == ("ns1", "ns2") and s.waiting_for == () and s.done_by is None
+
+
+def test_a_lagging_server_with_the_old_answer_is_waiting_not_wrong() -> None:
+    s = _site([answer(NS1, M, NEW, 60), answer(NS2, M, NEW, 60), answer(NS3, X, OLD, 60), answer(RES1, X, OLD, 30)],
+              soa=_serials(newest=(NS1, NS2), lagging=(NS3,)))
+    assert s.waiting_for == ("ns3",) and s.wrong_in_zone == () and s.done_by is None
+
+
+def test_no_record_in_the_newest_zone_is_wrong_in_zone_and_a_lagging_nxdomain_is_waiting() -> None:
+    nx = AnswerState.NXDOMAIN
+    s = _site([answer(NS1, nx, negative_ttl=60), answer(NS3, M, NEW, 60), answer(RES1, nx, negative_ttl=60)],
+              soa=_serials(newest=(NS1,), lagging=(NS3,)))
+    assert s.wrong_in_zone == ("ns1",) and s.done_by is None  # not the resolver's negative TTL: it will stay so
+    s = _site([answer(NS1, M, NEW, 60), answer(NS3, nx, negative_ttl=60)], soa=_serials(newest=(NS1,), lagging=(NS3,)))
+    assert s.waiting_for == ("ns3",) and s.wrong_in_zone == ()  # a new name ns3 has not transferred yet
+
+
+def test_without_a_serial_a_wrong_address_counts_as_waiting() -> None:
+    s = _site([answer(NS1, M, NEW, 60), answer(NS2, X, OLD, 60)], soa=_serials(newest=(NS1,), failed=(NS2,)))
+    assert s.waiting_for == ("ns2",) and s.wrong_in_zone == ()
+    s = _site([answer(NS1, M, NEW, 60), answer(RES1, X, OLD, 30)], soa=_serials(newest=(NS1,)))
+    assert s.waiting_for == () and s.wrong_in_zone == () and s.done_by == T0 + timedelta(seconds=30)

@@ -50,3 +50,14 @@ def test_report_severity_and_table_lines() -> None:
     assert lines[0] == "dns: 1/3 sites fully propagated"
     assert lines[1].split()[:3] == ["gone", "CRITICAL", "0%"]
     assert "waiting for ns3" in lines[2]
+
+
+def test_a_zone_that_is_itself_wrong_is_said_so_not_waiting() -> None:
+    soa = (SoaStatus(NS1, 2026112502, T0), SoaStatus(NS3, 2026112501, T0, lagging=True))
+    moved = evaluate(site="acme", name="acme.example.test", host="web2", expected=NEW, change=None, soa=soa,
+                     answers=[answer(NS1, X, ("203.0.113.99",), 60), answer(NS3, M, NEW, 60),
+                              answer(RES1, X, ("203.0.113.99",), 60)])
+    (doc,) = dns_json(DnsReport("example.test", (moved,), soa, T0))
+    assert doc["wrong_in_zone"] == ["ns1"] and doc["waiting_for"] == [] and doc["done_by"] is None
+    (_, line) = dns_lines({"dns": [doc]})
+    assert "wrong in the newest zone on ns1" in line and "waiting for" not in line

@@ -150,3 +150,23 @@ def test_many_servers_of_a_kind_show_a_compact_count() -> None:
                     change=None)
     (row,) = dns_rows(DnsReport("example.test", (site,), (), AT, servers=tuple(servers)), NOW)
     assert row.cells[3].plain == "7/9" and row.cells[2].plain == "—"
+
+
+def test_done_by_says_when_the_newest_zone_itself_is_wrong() -> None:
+    from dns_states import AT, NS, OLD
+
+    from cockpit.dns.model import Answer, AnswerState, DnsReport, SoaStatus
+    from cockpit.dns.propagation import evaluate
+    from widgets.dns_rows import done_text
+
+    ns1, ns2, ns3 = NS
+    soa = (SoaStatus(ns1, 2, AT), SoaStatus(ns2, 2, AT), SoaStatus(ns3, 1, AT, lagging=True))
+    answers = [Answer(server=s, qtype="A", state=AnswerState.MISMATCH, queried_at=AT, addresses=("203.0.113.99",),
+                      ttl=60, rcode="NOERROR") for s in (ns1, ns2)]
+    answers.append(Answer(server=ns3, qtype="A", state=AnswerState.MATCH, queried_at=AT, addresses=OLD, ttl=60,
+                          rcode="NOERROR"))
+    site = evaluate(site="acme", name="acme.example.test", host="web1", expected=OLD, answers=answers, change=None,
+                    soa=soa)
+    (row,) = dns_rows(DnsReport("example.test", (site,), soa, AT, servers=tuple(NS)), NOW)
+    assert row.cells[5].plain == "wrong in zone" and "waiting" not in row.cells[5].plain
+    assert done_text(site, NOW, compact=False).plain.startswith("never by itself: the newest zone (on ns1, ns2)")
