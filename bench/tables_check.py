@@ -13,12 +13,18 @@ Two modes, both printed, in the same run against the same servers:
   the cockpit. CHECK is mostly server CPU, so on 2 cores checking the hosts in
   parallel cannot beat checking them one after the other: this mode measures
   the cockpit's overhead, not the target.
-* **capped** (``--cap-cores``, default 0.4): every lab host gets an equal CPU
-  quota (``bench/cpu_quota.py``: cgroup ``cpu.max``, or the v1 ``cpu``
-  controller where v2 has none), so each host behaves as its own machine of
-  equal speed, as the target presumes; 4 x 0.4 cores leave headroom for the
-  cockpit process. Only the hosts are capped (mariadbd, sshd and what they
-  run); the cockpit and the mariadb-check client are not.
+* **capped** (``--cap-cores``): every lab host gets an equal CPU quota
+  (``bench/cpu_quota.py``: cgroup ``cpu.max``, or the v1 ``cpu`` controller
+  where v2 has none), so each host behaves as its own machine of equal speed,
+  as the target presumes. Only the hosts are capped (mariadbd, sshd and what
+  they run); the cockpit and the mariadb-check client are not.
+  The default keeps one core for the cockpit, as its own machine would:
+  (cores - 1) / hosts, 0.25 on 2 cores and 4 hosts. The cockpit is one
+  Python process that needs up to a core while results stream in (measured:
+  1.6 s of CPU in a 2.5 s check); with 4 x 0.4 the hosts and the cockpit
+  asked for more than 2 cores, so the hosts got their quota while the serial
+  baseline ran and not while the cockpit did (1.4-1.8x at 0.4; run
+  ``--cap-cores 0.4`` to compare).
 
 What is timed:
 
@@ -40,7 +46,7 @@ the baseline names the site databases instead).
 The machine is shared and noisy: rounds are interleaved, medians and the
 spread are printed, and the load average is recorded with each mode.
 
-    .venv/bin/python bench/tables_check.py [--hosts 4] [--sites 200] [--rounds 3] [--cap-cores 0.4]
+    .venv/bin/python bench/tables_check.py [--hosts 4] [--sites 200] [--rounds 3] [--cap-cores 0.25]
                                            [--rows-scale 1.0] [--lab DIR] [--keep-lab DIR]
 
 Needs root: it builds its own lab (removed at the end) unless ``--lab`` names
@@ -240,14 +246,17 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=4)
     ap.add_argument("--sites", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--cap-cores", type=float, default=0.4,
-                    help="capped mode: CPUs' worth of time per host (0: shared mode only)")
+    ap.add_argument("--cap-cores", type=float, default=None,
+                    help="capped mode: CPUs' worth of time per host (0: shared mode only; "
+                         "default: (cores - 1) / hosts, one core kept for the cockpit)")
     ap.add_argument("--rows-scale", type=float, default=1.0,
                     help="rows per table relative to the lab schema (1.0: a few thousand rows per site)")
     ap.add_argument("--no-save", action="store_true", help="do not write bench/results/tables-*.json")
     ap.add_argument("--lab", type=Path, help="use this lab, up already with the same --hosts/--sites (kept)")
     ap.add_argument("--keep-lab", type=Path, help="build the lab in this dir and leave it up (for --lab later)")
     args = ap.parse_args()
+    if args.cap_cores is None:
+        args.cap_cores = round(max(0.1, ((os.cpu_count() or 2) - 1) / args.hosts), 3)
     interrupt_on_sigterm()  # through the finally clauses: quotas undone, the lab removed
 
     per_host = args.sites // args.hosts
