@@ -204,9 +204,9 @@ def detail_text(s: ImportStatus | None) -> Text:
         out.append("\n")
         out.append_text(host_text(f"started {s.started_at:%Y-%m-%d %H:%M:%S} UTC{who}{resumed}", style="dim",
                                   limit=300))
-    if s.state is TransferState.FAILED and s.errors:
+    if s.state is TransferState.FAILED and s.cause:
         out.append("\n")
-        out.append_text(host_text("rsync: " + s.errors[-1], limit=300))
+        out.append_text(host_text("rsync said: " + s.cause, limit=300))
     if differences:
         for line in differences[:8]:
             out.append("\n  ")

@@ -37,6 +37,7 @@ def import_json(s: ImportStatus) -> dict[str, Any]:
         "run": s.run,
         "resumes": s.resumes,
         "differences": list(v.differences) if v is not None else [],
+        "cause": s.cause if s.state is TransferState.FAILED else None,  # rsync's own words for why
     }
 
 

@@ -71,6 +71,18 @@ class ImportStatus:
         return self.state in ACTIVE
 
     @property
+    def cause(self) -> str | None:
+        """rsync's own words for why it stopped: the first of its last messages that is not
+        its closing ``rsync error: ... (code N)`` line (that one only repeats the exit code)
+        nor a ``Broken pipe`` (the other side was gone already). The first names the cause
+        (``No space left on device``, ``Timeout, server ... not responding``); what follows
+        are its consequences (``connection unexpectedly closed``)."""
+        for line in self.errors:
+            if not line.startswith("rsync error:") and not line.endswith("Broken pipe (32)"):
+                return line.removeprefix("rsync: ")
+        return None
+
+    @property
     def percent(self) -> float | None:
         if self.state is TransferState.VERIFIED:
             return 100.0

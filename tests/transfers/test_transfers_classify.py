@@ -121,3 +121,13 @@ def test_every_exit_code_the_issue_names_has_its_meaning() -> None:
     partial = state(raw(exit=b"23 1\n"))
     assert partial.state is TransferState.FAILED and partial.exit_code == 23
     assert partial.reason == "23: partial transfer due to error (some files were not transferred)"
+
+
+def test_the_cause_is_rsyncs_first_message_not_its_closing_summary() -> None:
+    full = state(raw(exit=b"11 1\n", err=(DATA / "disk_full.err").read_bytes()))
+    assert full.cause == '[receiver] write failed on "/srv/d/inbox/mail 45.eml": No space left on device (28)'
+    hung = state(raw(exit=b"255 1\n", err=(DATA / "ssh_timeout.err").read_bytes()))
+    assert hung.cause == "Timeout, server 198.18.41.101 not responding."
+    # a stopped rsync says only its exit code and a broken pipe: the reason (the exit code's meaning) is all
+    assert state(raw(exit=b"20 1\n", err=(DATA / "sigterm.err").read_bytes())).cause is None
+    assert state(raw(exit=b"137 1\n")).cause is None

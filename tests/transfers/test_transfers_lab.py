@@ -169,6 +169,7 @@ async def test_a_full_destination_fails_with_exit_11_and_says_why(lab: Lab, site
         doc = status_document(e)
         entry = next(t for t in doc["transfers"] if t["site"] == site)
         assert entry["state"] == "failed" and entry["exit_code"] == 11 and doc["severity"] == "critical"
+        assert entry["cause"].endswith("No space left on device (28)")  # rsync's own words, not only the code
     finally:
         await e.close()
 

@@ -51,8 +51,10 @@ def test_status_json_entries_and_severity() -> None:
     assert set(b) >= {"site", "source", "destination", "state", "exit_code", "bytes_done", "bytes_total",
                       "files_done", "files_total", "rate_bps", "eta_seconds", "started_at", "updated_at"}
     json.dumps(doc)
-    _, failed = transfers_part(_engine([st(TransferState.FAILED)]))  # type: ignore[arg-type]
-    assert failed is Severity.CRITICAL
+    failed_doc, failed = transfers_part(_engine([st(TransferState.FAILED, exit_code=255, errors=(  # type: ignore[arg-type]
+        "Timeout, server 198.18.0.9 not responding.", "rsync error: unexplained error (code 255)"))]))
+    assert failed is Severity.CRITICAL and failed_doc[0]["cause"] == "Timeout, server 198.18.0.9 not responding."
+    assert b["cause"] is None  # only a failed import says why it stopped
     _, unknown = transfers_part(_engine([], {"web2": "web2: unreachable"}))  # type: ignore[arg-type]
     assert unknown is Severity.UNKNOWN
     empty, ok = transfers_part(_engine([st(TransferState.NOT_STARTED)]))  # type: ignore[arg-type]

@@ -92,6 +92,7 @@ async def test_the_pane_shows_every_import_with_escaped_names_and_details(app: C
         assert pane.selected_site() == "diskfull"
         detail = visible_text(pane.query_one("#transfers-detail"))
         assert "11: error in file I/O" in detail and "No space left on device" in detail
+        assert "rsync said: [receiver] write failed" in detail
         assert "oncall@laptop" in detail
 
 
