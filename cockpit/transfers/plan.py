@@ -17,6 +17,7 @@ same filesystem as a rule), which each run empties first.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -26,8 +27,11 @@ IMPORT_OPTIONS = ("-a", "--info=progress2", "--no-inc-recursive")
 VERIFY_OPTIONS = ("-a", "--checksum", "--dry-run", "--itemize-changes", "--stats")
 # numbers as digits whatever the inventory's args say (the parsers read them)
 DIGITS = "--no-human-readable"
-SSH_OPTIONS = ("-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
-               "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4")
+SSH_OPTIONS = ("-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15")
+# rsync's ssh gives up on a source that stopped answering after about 3x [storage] stall_seconds
+# (at least a minute): the import shows STALLED for a good while first, instead of the ~10 s
+# between the stall threshold and a fixed one-minute keepalive (both 60 s by default)
+KEEPALIVE_STALLS = 3
 TEMP_DIR_NAME = ".cockpit-import-tmp"
 _SAFE_WORD = re.compile(r"^[A-Za-z0-9._@%+=:,/-]+$")
 
@@ -80,9 +84,14 @@ def source_host_name(site: Site, storage: Storage) -> str | None:
     return site.storage_source or storage.source
 
 
-def rsh(source: Host) -> str:
+def keepalive_count(stall_seconds: float) -> int:
+    """ServerAliveCountMax: unanswered 15 s keepalives before ssh drops a hung source."""
+    return max(4, math.ceil(KEEPALIVE_STALLS * stall_seconds / 15))
+
+
+def rsh(source: Host, stall_seconds: float = 60.0) -> str:
     """The ``-e`` command rsync on the destination uses to reach the source."""
-    words = ["ssh", *SSH_OPTIONS]
+    words = ["ssh", *SSH_OPTIONS, "-o", f"ServerAliveCountMax={keepalive_count(stall_seconds)}"]
     if source.ssh_port is not None:
         words += ["-p", str(source.ssh_port)]
     if source.ssh_user is not None:
@@ -118,7 +127,7 @@ def plan_import(inv: Inventory, site_name: str, destination: str | None = None, 
     dst_path = site.storage.rstrip("/") + "/"
     temp_dir = temp_dir_for(dst_path, site.name)
     extra = list(st.rsync_args)
-    common_tail = [DIGITS, "-e", rsh(source)]
+    common_tail = [DIGITS, "-e", rsh(source, st.stall_seconds)]
     import_args = [*IMPORT_OPTIONS, f"--temp-dir={temp_dir}", *extra, *common_tail]
     if st.bwlimit_kbps > 0:
         import_args.append(f"--bwlimit={st.bwlimit_kbps}")

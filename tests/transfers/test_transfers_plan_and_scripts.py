@@ -37,6 +37,10 @@ def test_the_import_pulls_on_the_standby_with_the_cockpits_options_first() -> No
     assert "--dry-run" in p.verify_args and "--checksum" in p.verify_args
     rsh = p.import_args[p.import_args.index("-e") + 1]
     assert "-p 2222" in rsh and "-l root" in rsh and "BatchMode=yes" in rsh
+    # a hung source is STALLED (60 s) for minutes before rsync's ssh gives up on it (12 x 15 s keepalives)
+    assert "ServerAliveInterval=15" in rsh and "ServerAliveCountMax=12" in rsh
+    quick = plan_import(inventory(stall_seconds=2.0), "acme").import_args
+    assert "ServerAliveCountMax=4" in quick[quick.index("-e") + 1]  # never under a minute
     assert p.temp_dir == "/storage/.cockpit-import-tmp/acme"  # rsync's temporary files stay out of the tree
     assert p.state_dir == "/var/lib/cockpit/imports/acme"
     assert p.source_label == "backup1:/backup/storage/acme" and p.destination_label == "web2:/storage/acme"
