@@ -64,6 +64,8 @@ def test_a_run_that_failed_on_a_timeout_is_run_again_and_nothing_else() -> None:
     assert worth_rerunning("verification failed: verification could run: MySQL on standby1 (127.0.0.1:3306 via "
                            "SSH): no answer within 5 s (server hung?)")
     assert worth_rerunning("lock site.acme: host standby1 is down: connect timed out after 5 s")  # ditto, SSH
+    assert worth_rerunning("verification failed: MySQL on standby1 (127.0.0.1:3306 via SSH): connection refused "
+                           "or closed on the host (MySQL not running?)")  # MariaDB's handshake timeout, ditto
     assert not worth_rerunning("step failed: 1 of 2 sites not failed over")
     assert not worth_rerunning("verification failed: acme.worker on standby1 passes CHECK TABLE: Corrupt")
 
