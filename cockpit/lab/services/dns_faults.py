@@ -98,14 +98,29 @@ def soa_serial(address: str, zone: str) -> int | None:
     return next((int(rrset[0].serial) for rrset in r.answer if rrset.rdtype == dns.rdatatype.SOA), None)
 
 
+def _primary_serial(lab: LabContext, svc: BindDns) -> int | None:
+    primary = lab.state.hosts[svc.primary].address if svc.primary in lab.state.hosts else None
+    return soa_serial(primary, svc.zone) if primary is not None else None
+
+
 def _caught_up(lab: LabContext, host: HostHandle, svc: BindDns, timeout: float = 10.0) -> None:
     from cockpit.lab import procs
 
-    primary = lab.state.hosts[svc.primary].address if svc.primary in lab.state.hosts else None
-    if primary is None:
-        return
-    want = soa_serial(primary, svc.zone)
+    want = _primary_serial(lab, svc)
     procs.wait_until(lambda: want is None or soa_serial(host.address, svc.zone) == want, timeout, interval=0.05)
+
+
+def transfer_if_behind(lab: LabContext, host: HostHandle, svc: BindDns) -> None:
+    """A secondary behind its primary transfers the zone now; this returns when it serves the primary's
+    serial (bounded). One already current is left alone: ``rndc retransfer`` only queues a transfer, and
+    one still queued when the next update lands would carry that update to a secondary meant to lag."""
+    from cockpit.lab.services.dns_bind import rndc
+
+    want = _primary_serial(lab, svc)
+    if want is not None and soa_serial(host.address, svc.zone) == want:
+        return
+    rndc(host, "retransfer", svc.zone)
+    _caught_up(lab, host, svc)
 
 
 # -- stale -------------------------------------------------------------------------------
@@ -119,12 +134,11 @@ def _stale_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str
 
 
 def _stale_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
-    from cockpit.lab.services.dns_bind import rndc
 
     svc = _svc(host)
     _write_conf(lab, host, svc, ())
     _restart(lab, host)
-    rndc(host, "retransfer", svc.zone)
+    transfer_if_behind(lab, host, svc)
 
 
 # -- servfail / slow (resolvers) -----------------------------------------------------------
@@ -216,26 +230,20 @@ def _point_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str
 
 
 def retransfer_secondaries(lab: LabContext) -> list[str]:
-    """Make every secondary (the lagging one too) transfer the zone now."""
-    from cockpit.lab.services.dns_bind import dns_services, rndc
+    """Make every secondary (the lagging one too) that is behind its primary transfer the zone now, and
+    wait until it has (bounded). A secondary cut off (stale, stop-dns) is left to its own heal."""
+    from cockpit.lab.services.dns_bind import dns_services
 
+    cut_off = {f.host for f in lab.state.faults if f.kind in ("stale", "stop-dns")}
     done = []
     for name, svc in dns_services(lab):
-        if svc.role in ("secondary", "lagging"):
-            rndc(lab.handle(name), "retransfer", svc.zone, check=False)
+        if svc.role in ("secondary", "lagging") and name not in cut_off:
+            try:
+                transfer_if_behind(lab, lab.handle(name), svc)
+            except LabError:
+                continue  # a stopped named or host: restart_dead or its own heal brings it back
             done.append(name)
-    _wait_caught_up(lab, done)
     return done
-
-
-def _wait_caught_up(lab: LabContext, names: list[str]) -> None:
-    """``rndc retransfer`` only starts a transfer: wait (bounded) until each secondary serves the primary's
-    serial, so a healed lab answers alike everywhere (the next test or drill must not see the old zone)."""
-    cut_off = {f.host for f in lab.state.faults if f.kind in ("stale", "stop-dns")}  # they never catch up
-    for name in names:
-        if name not in cut_off:
-            host = lab.handle(name)
-            _caught_up(lab, host, _svc(host))
 
 
 def flush_resolvers(lab: LabContext) -> list[str]:
@@ -245,28 +253,18 @@ def flush_resolvers(lab: LabContext) -> list[str]:
     done = []
     for name, svc in dns_services(lab):
         if svc.role == "resolver":
-            rndc(lab.handle(name), "flush", check=False)
+            try:
+                rndc(lab.handle(name), "flush")
+            except LabError:
+                continue  # a stopped named: its own heal brings it back, with an empty cache
             done.append(name)
     return done
 
 
 def catch_up(lab: LabContext) -> list[str]:
     """``lab heal`` (everything): every DNS secondary, the lagging one too,
-    transfers the zone now, and every resolver forgets what it cached."""
-    from cockpit.lab.services.dns_bind import dns_services, rndc
-
-    done: list[str] = []
-    for name, svc in dns_services(lab):
-        what = {"secondary": ("retransfer", svc.zone), "lagging": ("retransfer", svc.zone),
-                "resolver": ("flush",)}.get(svc.role)
-        if what is None:
-            continue
-        try:
-            rndc(lab.handle(name), *what)
-        except LabError:
-            continue  # a stopped named or host: restart_dead or its own heal brings it back
-        done.append(name)
-    _wait_caught_up(lab, [n for n, svc in dns_services(lab) if n in done and svc.role != "resolver"])
+    has the primary's zone, and every resolver forgets what it cached."""
+    done = retransfer_secondaries(lab) + flush_resolvers(lab)
     return [f"DNS: {', '.join(done)} caught up (zone transferred, caches emptied)"] if done else []
 
 
