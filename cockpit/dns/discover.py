@@ -10,12 +10,14 @@ import dns.rdatatype
 from cockpit.dns.model import Server, ServerKind
 from cockpit.untrusted import printable
 
+RESOLV_CONF = "/etc/resolv.conf"  # the system resolver's configuration (a test points it at the lab's resolver)
+
 
 async def discover_nameservers(zone: str, timeout: float,
                                via: list[str] | None = None) -> tuple[list[Server], str | None]:
-    """``via``: resolver addresses to ask (default: the system's, from /etc/resolv.conf)."""
+    """``via``: resolver addresses to ask (default: the system's, from :data:`RESOLV_CONF`)."""
     try:
-        resolver = dns.asyncresolver.Resolver(configure=via is None)
+        resolver = dns.asyncresolver.Resolver(filename=RESOLV_CONF, configure=via is None)
         if via is not None:
             resolver.nameservers = list(via)
         resolver.lifetime = timeout * 2

@@ -6,65 +6,28 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import dns.message
 import dns.query
 import pytest
+from dnslab import a_site, by_server, sweep, wait_for
 
 from cockpit import clock
-from cockpit.dns.model import AnswerState, SiteDns
+from cockpit.dns.model import AnswerState
 from cockpit.dns.sweep import DnsMonitor
 from cockpit.dns.update import DnsUpdateError, primary_answer, replace_site_address
 from cockpit.engine import placement
 from cockpit.engine.statefile import StateFile
-from cockpit.inventory import load_inventory
 from cockpit.inventory.model import Inventory, Site
 from cockpit.lab import Lab
 from cockpit.lab.services.dns_bind import rndc
-from cockpit.lab.services.dns_faults import _svc, flush_resolvers, retransfer_secondaries, tsig_replace
+from cockpit.lab.services.dns_faults import _svc, retransfer_secondaries, tsig_replace
 from cockpit.secrets import MASK
 from cockpit.severity import Severity
 
 pytestmark = pytest.mark.usefixtures("healed")
-SAFETY = 60.0  # a bound on waiting for real servers; nothing asserts how fast they are
-
-
-@pytest.fixture
-def inv(lab: Lab) -> Inventory:
-    if "ns1" not in lab.hosts:  # lab_fleet_spec() gets its DNS hosts with cockpit.lab.dns_fleet.with_dns
-        pytest.skip("the session lab has no DNS hosts")
-    return load_inventory(lab.inventory_path)
-
-
-@pytest.fixture
-def state(tmp_path: Path) -> StateFile:
-    return StateFile(tmp_path / "state.json")
-
-
-def sweep(inv: Inventory, state: StateFile | None = None) -> dict[str, SiteDns]:
-    report = asyncio.run(DnsMonitor(inv, state).sweep())
-    return {s.site: s for s in report.sites}
-
-
-def by_server(site: SiteDns) -> dict[str, AnswerState]:
-    return {a.server.name: a.state for a in site.answers}
-
-
-def wait_for(cond: object, what: str) -> None:
-    deadline = time.monotonic() + SAFETY
-    while time.monotonic() < deadline:
-        if cond():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    pytest.fail(f"gave up waiting: {what}")
-
-
-def a_site(inv: Inventory) -> Site:
-    return next(s for s in inv.sites if s.standby)
 
 
 def test_healthy_lab_every_site_agrees_everywhere(inv: Inventory) -> None:
@@ -75,16 +38,6 @@ def test_healthy_lab_every_site_agrees_everywhere(inv: Inventory) -> None:
     for site in report.sites:
         assert site.severity is Severity.OK, (site.site, by_server(site))
         assert site.propagated_percent == 100.0 and set(by_server(site)) == {"ns1", "ns2", "ns3", "res1"}
-
-
-@pytest.fixture
-def moved(lab: Lab, inv: Inventory, state: StateFile) -> Iterator[Site]:
-    """A site whose name the test moves; put back afterwards (every secondary caught up)."""
-    site = a_site(inv)
-    yield site
-    asyncio.run(replace_site_address(inv, site, host=site.host))
-    retransfer_secondaries(lab)
-    flush_resolvers(lab)
 
 
 def test_failover_update_propagates_ns2_at_once_ns3_when_told_resolver_when_ttl_runs_out(
