@@ -196,6 +196,18 @@ bwlimit_kbps = 500
     assert error_of(tmp_path, SITES + dns + "failover_ttl = 0\n").key == "dns.failover_ttl"
 
 
+def test_public_ipv6_and_dns_without_nameservers(tmp_path: Path) -> None:
+    host = '[[hosts]]\nname = "web1"\naddress = "198.18.0.101"\npublic_ip = "203.0.113.10"\n'
+    inv = load_inventory(write(tmp_path, host + 'public_ipv6 = "2001:DB8::10"\n[dns]\nzone = "example.test."\n'))
+    assert inv.hosts[0].public_ipv6 == "2001:db8::10" and inv.hosts[0].public_ip == "203.0.113.10"
+    assert inv.dns is not None and inv.dns.zone == "example.test" and inv.dns.nameservers == ()  # found from NS
+    assert inv.dns.concurrency == 256 and inv.dns.timeout == 2.0
+    e = error_of(tmp_path, host + 'public_ipv6 = "203.0.113.11"\n')
+    assert e.key == "hosts[0].public_ipv6" and "IPv6" in str(e)
+    e = error_of(tmp_path, host + '[dns]\nzone = "example.test"\nresolvers = [{name = "isp-a", address = "nope"}]\n')
+    assert e.key == "dns.resolvers[0].address"
+
+
 @pytest.mark.parametrize("arg", ["--delete", "--delete-after", "--remove-source-files", "-e", "x"])
 def test_destructive_rsync_args_are_refused(tmp_path: Path, arg: str) -> None:
     err = error_of(tmp_path, MINIMAL + f'[storage]\nrsync_args = ["{arg}"]\n')
