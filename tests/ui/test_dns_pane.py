@@ -4,6 +4,7 @@ the site detail screen, escaping, and no rendering while hidden."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from dns_states import failover_report
@@ -170,3 +171,21 @@ def test_done_by_says_when_the_newest_zone_itself_is_wrong() -> None:
     (row,) = dns_rows(DnsReport("example.test", (site,), soa, AT, servers=tuple(NS)), NOW)
     assert row.cells[5].plain == "wrong in zone" and "waiting" not in row.cells[5].plain
     assert done_text(site, NOW, compact=False).plain.startswith("never by itself: the newest zone (on ns1, ns2)")
+
+
+def test_site_detail_has_every_answer_its_ttl_rcode_and_time_and_the_soa_serials() -> None:
+    report = failover_report()
+    site = next(s for s in report.sites if s.site == "initech")
+    lines = [line.plain for line in site_lines(site, report, NOW)]
+    answers = {line.split()[1]: line for line in lines if line[:1] in "✓✗?" and len(line.split()) > 2}
+    assert set(answers) == {"ns1", "ns2", "ns3", "res1", "res2"}  # every server
+    at = f"at {(NOW - timedelta(seconds=2)).strftime('%H:%M:%S')}"  # when each was asked
+    assert all(at in line for line in answers.values())
+    assert "NOERROR" in answers["ns3"] and "TTL 300" in answers["ns3"] and "203.0.113.99" in answers["ns3"]
+    assert "SERVFAIL" in answers["res1"] and "timeout" in answers["ns2"] and "no answer within 2 s" in answers["ns2"]
+    assert "TTL 120" in answers["res2"] and "cached until" not in answers["res2"]  # it agrees: nothing to expire
+    soa = lines[lines.index("\nSOA serials") + 1:]
+    assert [line.split()[:2] for line in soa] == [["ns1", "2026112502"], ["ns2", "no"], ["ns3", "2026112501"]]
+    assert "LAGGING" in soa[2] and "LAGGING" not in soa[0]
+    assert any(line.startswith("propagated") and "authoritative 33.3%" in line and "resolvers 50%" in line
+               for line in lines)
