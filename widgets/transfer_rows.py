@@ -20,14 +20,17 @@ from widgets.host_text import host_text
 from widgets.keyed_table import TableRow
 from widgets.palette import Role
 
+# What the on-call asks first comes first: at 80 columns a row shows how far (state, progress),
+# when it ends and how fast (ETA, rate); bytes, files and the route follow (the detail line
+# below the table has the selected import's full source and destination).
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("site", "Site"),
     ("state", "State"),
     ("progress", "Progress"),
+    ("eta", "ETA"),
+    ("rate", "Rate"),
     ("bytes", "Bytes"),
     ("files", "Files"),
-    ("rate", "Rate"),
-    ("eta", "ETA"),
     ("route", "Source → destination"),
 )
 BAR_WIDTH = 10
@@ -141,8 +144,8 @@ def transfer_rows(statuses: Iterable[ImportStatus]) -> list[TableRow]:
     for s in statuses:
         order = (_GROUP[s.state] if s.error is None else min(_GROUP[s.state], 1), -s.severity.rank, s.site)
         name = host_text(s.site, style="bold", limit=40)
-        rows.append(TableRow(s.key, s.key, order, (name, state_text(s), bar(s), _bytes(s), _files(s), _rate(s),
-                                                   _eta(s), route(s))))
+        rows.append(TableRow(s.key, s.key, order, (name, state_text(s), bar(s), _eta(s), _rate(s), _bytes(s),
+                                                   _files(s), route(s))))
     return rows
 
 
