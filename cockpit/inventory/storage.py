@@ -6,8 +6,10 @@ from cockpit.inventory.model import Host, Storage
 from cockpit.inventory.reader import Table, is_absolute_path
 
 # Options that would turn an import into something destructive or break
-# progress parsing; --delete has its own explicit key.
-_FORBIDDEN_ARGS = ("--delete", "--del", "--remove-source-files", "--info", "--inplace", "-e", "--rsh")
+# progress parsing (--inc-recursive: a files total that keeps growing);
+# --delete has its own explicit key.
+_FORBIDDEN_ARGS = ("--delete", "--del", "--remove-source-files", "--info", "--inplace", "-e", "--rsh",
+                   "--inc-recursive", "--i-r")
 
 
 def read_storage(t: Table | None, hosts: dict[str, Host]) -> Storage:
@@ -25,8 +27,8 @@ def read_storage(t: Table | None, hosts: dict[str, Host]) -> Storage:
                                           (f.startswith("--del") and arg.startswith("--del"))
                                           for f in _FORBIDDEN_ARGS):
             raise t.error(f"rsync_args[{i}]",
-                          "expected an rsync option that is not destructive (use delete = true "
-                          "for --delete)", arg)
+                          "expected an rsync option that neither deletes nor changes how the cockpit "
+                          "runs and reads the copy (use delete = true for --delete)", arg)
     state_dir = t.text("state_dir", "/var/lib/cockpit/imports", what="an absolute path")
     if not is_absolute_path(state_dir):
         raise t.error("state_dir", "expected an absolute path", state_dir)
