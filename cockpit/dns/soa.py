@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
+import dns.exception
 import dns.rcode
 import dns.rdatatype
 
 from cockpit import clock
 from cockpit.dns.classify import classify_error
 from cockpit.dns.model import Server, SoaStatus
-from cockpit.dns.query import exchange, make_query
+from cockpit.dns.query import TRIES, exchange, make_query
 from cockpit.untrusted import printable
 
 
@@ -33,16 +34,22 @@ def mark_lagging(statuses: Sequence[SoaStatus]) -> list[SoaStatus]:
 
 
 async def soa_serial(server: Server, zone: str, *, timeout: float, limit: asyncio.Semaphore) -> SoaStatus:
+    """The server's serial; tried twice before a timeout, as an address query is (one lost packet)."""
     q = make_query(zone, "SOA", recursion=False)
     async with limit:
-        at = clock.now()
-        try:
-            response, _ = await exchange(q, server, timeout)
-        except asyncio.CancelledError:
-            raise
-        except Exception as e:  # any failure is this server's, never the sweep's
-            return SoaStatus(server, None, at, error=classify_error(e, server=server, qtype="SOA", queried_at=at,
-                                                                     timeout=timeout).error or "no answer")
+        for attempt in range(1, TRIES + 1):
+            at = clock.now()
+            try:
+                response, _ = await exchange(q, server, timeout)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # any failure is this server's, never the sweep's
+                if attempt < TRIES and isinstance(e, dns.exception.Timeout | TimeoutError):
+                    continue
+                answer = classify_error(e, server=server, qtype="SOA", queried_at=at, timeout=timeout,
+                                        tries=attempt)
+                return SoaStatus(server, None, at, error=answer.error or "no answer")
     if response.rcode() != dns.rcode.NOERROR:
         return SoaStatus(server, None, at, error=dns.rcode.to_text(response.rcode()))
     for rrset in response.answer:

@@ -12,8 +12,9 @@ import dns.message
 import dns.rrset
 import pytest
 
-from cockpit.dns.model import AnswerState, Server, ServerKind
+from cockpit.dns.model import AnswerState, Server, ServerKind, SoaStatus
 from cockpit.dns.query import ask
+from cockpit.dns.soa import soa_serial
 
 Reply = Callable[[dns.message.Message], bytes | None]
 
@@ -132,3 +133,34 @@ async def test_a_server_that_answers_the_second_try_is_not_a_timeout() -> None:
 
     state, _ = await _ask(drops_the_first, timeout=0.3)
     assert state is AnswerState.MATCH and len(seen) == 2
+
+
+def _soa(q: dns.message.Message) -> bytes:
+    r = dns.message.make_response(q)
+    r.flags |= dns.flags.AA
+    r.answer.append(dns.rrset.from_text(q.question[0].name, 60, "IN", "SOA",
+                                        "ns1.example.test. hostmaster.example.test. 2026112601 3600 600 86400 60"))
+    return r.to_wire()
+
+
+async def _serial(udp: Reply) -> SoaStatus:
+    gen = _serve(udp, None)
+    server = await gen.__anext__()
+    try:
+        return await soa_serial(server, "example.test", timeout=0.3, limit=asyncio.Semaphore(1))
+    finally:
+        await gen.aclose()
+
+
+async def test_a_soa_query_lost_once_still_gives_the_serial_and_a_silent_server_is_two_tries() -> None:
+    seen: list[int] = []
+
+    def drops_the_first(q: dns.message.Message) -> bytes | None:
+        seen.append(q.id)
+        return None if len(seen) == 1 else _soa(q)
+
+    s = await _serial(drops_the_first)
+    assert s.serial == 2026112601 and s.error is None and len(seen) == 2
+    seen.clear()
+    s = await _serial(lambda q: seen.append(q.id))  # type: ignore[func-returns-value]
+    assert s.serial is None and s.error is not None and "2 tries" in s.error and len(seen) == 2
