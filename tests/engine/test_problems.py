@@ -30,11 +30,14 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
     monkeypatch.setattr(dns_part, "dns_part", lambda e: ([
         {"site": "shop1", "name": "shop1.example.test", "severity": "warning", "propagated_percent": 66.7,
          "problem": None, "waiting_for": ["resolver1"]},
+        {"site": "blog", "name": "blog.example.test", "severity": "warning", "propagated_percent": 50,
+         "problem": None, "waiting_for": [], "wrong_in_zone": ["ns1"]},
     ], None, Severity.WARNING))
     got = [(p.severity, p.pane, p.subject, p.what) for p in fleet_problems(engine)]
     assert got == [
         (Severity.CRITICAL, "sites", "shop1", "1 corrupt table: worker on web1"),
         (Severity.WARNING, "transfers", "shop1", "import stalled: no progress for 5 minutes"),
+        (Severity.WARNING, "dns", "blog.example.test", "50% propagated; wrong in the zone on ns1"),
         (Severity.WARNING, "dns", "shop1.example.test", "66.7% propagated; waiting for resolver1"),
     ]
 
