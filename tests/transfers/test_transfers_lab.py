@@ -97,6 +97,14 @@ async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsyn
     since = clock.iso(clock.now()) or ""
     await e.transfers.start(site)
     before = await until(e, site, lambda s: s.state is TransferState.RUNNING and s.bytes_done > 0, what="running")
+    # detached: rsync's session is the job shell's own (setsid), not the SSH session that started it;
+    # its log, pid and (later) exit status are in the import's state directory on the destination
+    state = f"/var/lib/cockpit/imports/{site}"
+    probe = (f"cd {state} && ls && read jp _ < job.pid && read rp _ < pid && "
+             "echo sid $(cut -d')' -f2 /proc/$rp/stat | cut -d' ' -f5) job $jp")
+    out = lab.exec(DEST, ["sh", "-c", probe]).stdout.decode().split()
+    assert {"log", "err", "pid", "job.pid", "job.sh", "meta.json"} <= set(out) and "exit" not in out
+    assert out[-3] == out[-1]  # the session id of rsync is the job shell's pid: setsid
     await e.close()  # the cockpit goes away: its SSH connection closes; the import does not care
     again = engine(lab, bwlimit_kbps=2000)
     try:
@@ -108,6 +116,7 @@ async def test_a_restarted_cockpit_reattaches_and_cancel_stops_the_recorded_rsyn
         assert r.done and f"rsync pid {before.pid}" in r.message
         stopped = await until(again, site, lambda s: s.state is TransferState.FAILED, what="stopped")
         assert stopped.exit_code == 20 and stopped.reason is not None and stopped.reason.startswith("cancelled by")
+        assert lab.exec(DEST, ["cat", f"{state}/exit"]).stdout.split()[0] == b"20"  # recorded by the job
         nothing = await again.transfers.cancel(site)
         assert not nothing.done
         cancels = [r for r in audited(again, f"{site}@{DEST}", set())
