@@ -105,7 +105,7 @@ def bar(s: ImportStatus) -> Text:
         else "ok"
     out = Text("█" * filled, style=palette.style(role), end="")
     out.append("░" * (BAR_WIDTH - filled), style="dim")
-    out.append(f" {pct:3.0f}%")
+    out.append(f" {int(pct + 1e-9):3d}%")  # floored, as rsync does: 100 % only when all is there
     return out
 
 

@@ -168,12 +168,17 @@ def merge_bounds(a: tuple[int | None, int | None], b: tuple[int | None, int | No
 
 def _finished(base: ImportStatus, v: verify.Verification | None, at: int | None, *,
               complete: bool) -> ImportStatus:
-    """An import that ended: rsync exited 0 (``complete``: every file handled), or was checked."""
+    """An import that ended: rsync exited 0 (``complete``: every file handled), or was checked.
+    A check counted both sides: what is done is then what the destination holds (a file
+    missing there shows as 2,036 / 2,037, not as a full bar)."""
     src = v.source if v is not None else None
+    dst = v.destination if v is not None else None
     total = src.bytes if src is not None else max(base.bytes_done, base.bytes_total or 0)
     files = src.entries if src is not None else base.files_total
     done_files = files if complete or (v is not None and v.verified) else base.files_done
     done_bytes = total if complete or (v is not None and v.verified) else base.bytes_done
+    if src is not None and dst is not None:
+        done_files, done_bytes = dst.entries, dst.bytes
     return replace(base, verification=v, bytes_total=total, bytes_done=done_bytes, files_total=files,
                    files_done=done_files, updated_at=_epoch(at) or base.updated_at, rate_bps=None,
                    eta_seconds=None)

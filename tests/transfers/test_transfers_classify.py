@@ -88,6 +88,9 @@ def test_unverified_lists_the_differences() -> None:
     assert s.state is TransferState.UNVERIFIED and s.severity is Severity.CRITICAL
     assert s.verification is not None
     assert s.verification.differences[0] == "missing on the destination: file inbox/a b.eml"
+    # the destination's own counts are what is done: one file and its bytes short of the source's
+    assert (s.files_done, s.files_total) == (156, 157) and s.bytes_total == 14_104_414
+    assert s.bytes_done == 14_100_000 + 5 and s.percent is not None and s.percent < 100
 
 
 def test_a_verification_older_than_the_import_does_not_count() -> None:

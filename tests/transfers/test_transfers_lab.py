@@ -191,12 +191,14 @@ async def test_verify_now_finds_a_damaged_file_by_name(lab: Lab, site: str) -> N
         # damage one mail without changing its size or time: only --checksum can see it
         damage = (f"f='/storage/{site}/mail/2024-03/00002 ticket 2.eml'; t=$(stat -c %Y \"$f\"); "
                   "printf Z | dd of=\"$f\" bs=1 seek=5 conv=notrunc 2>/dev/null; touch -d @$t \"$f\"")
-        lab.exec(DEST, ["sh", "-c", damage])
+        lab.exec(DEST, ["sh", "-c", damage + f"; rm '/storage/{site}/unparsed/00010 ticket 10.eml'"])
         r = await e.transfers.verify(site)
         assert r.done
         bad = await until(e, site, lambda s: s.state is TransferState.UNVERIFIED, what="unverified")
         assert bad.verification is not None
         assert "differs (checksum): file mail/2024-03/00002 ticket 2.eml" in bad.verification.differences
+        assert "missing on the destination: file unparsed/00010 ticket 10.eml" in bad.verification.differences
+        assert bad.files_total is not None and bad.files_done == bad.files_total - 1  # what the destination holds
         assert bad.severity is Severity.CRITICAL
     finally:
         await e.close()

@@ -148,3 +148,10 @@ async def test_v_asks_to_verify_the_selected_import_and_read_only_hides_it(make_
             assert len(asked) == expected
             if expected:
                 assert asked[0] == (pane.selected_site(), "standby1")
+
+
+def test_the_bar_says_100_only_when_everything_is_there() -> None:
+    short = imp("u", TransferState.UNVERIFIED, done=28_826_000, total=28_826_082, files=(2036, 2037))
+    assert bar(short).plain.endswith(" 99%")  # one small file missing is not rounded up to a full bar
+    full = imp("v", TransferState.RUNNING, done=28_826_082, total=28_826_082)
+    assert bar(full).plain == "██████████ 100%"
