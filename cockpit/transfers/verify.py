@@ -16,7 +16,7 @@ from cockpit.untrusted import decode, printable
 CHANGE_LIMIT = 50  # differences shown file by file; the rest are counted
 
 _FILES = re.compile(rb"^Number of files: ([\d,.]+)(?: \(([^)]*)\))?\s*$", re.M)
-_NUMBER = re.compile(rb"[\d,.]+")
+_PART = re.compile(rb"([a-z]+): (\d{1,3}(?:[,.]\d{3})+|\d+)(?=,|\s*$)")
 _SIZE = re.compile(rb"^Total file size: ([\d,.]+) bytes\s*$", re.M)
 _ITEM = re.compile(r"^([<>ch.*])([fdLDS])([^ ]{9,10}) (.*)$")
 _KINDS = {"f": "file", "d": "directory", "L": "symlink", "D": "device", "S": "special file"}
@@ -57,10 +57,9 @@ def parse_stats(out: bytes) -> Counts | None:
     if m is None or s is None:
         return None
     parts: dict[str, int] = {}
-    for item in (m.group(2) or b"").split(b","):
-        k, _, v = item.strip().partition(b":")
-        if _NUMBER.fullmatch(v.strip()):  # a part that is not a number is not counted (hostile or garbled)
-            parts[k.decode("ascii", "replace")] = _num(v.strip())
+    # "reg: 152, dir: 4" or, with thousands separators, "reg: 2,020, dir: 16": split on the names
+    for k, v in _PART.findall(m.group(2) or b""):  # a part that is not a number is not counted (garbled)
+        parts[k.decode("ascii", "replace")] = _num(v)
     return Counts(entries=_num(m.group(1)), regular=parts.get("reg", 0), dirs=parts.get("dir", 0),
                   links=parts.get("link", 0), bytes=_num(s.group(1)))
 

@@ -73,3 +73,13 @@ def test_a_garbled_count_in_the_stats_is_left_out_not_a_crash() -> None:
     # found by the hostile fuzz: a NUL where rsync writes "reg: 152"
     c = verify.parse_stats(b"Number of files: 3 (reg: \x00, dir: 1)\nTotal file size: 10 bytes\n")
     assert c is not None and (c.entries, c.regular, c.dirs, c.bytes) == (3, 0, 1, 10)
+
+
+def test_counts_with_thousands_separators_are_read_whole() -> None:
+    # rsync prints "reg: 2,020" unless --no-human-readable (the cockpit passes it; a parser must not split there)
+    c = verify.parse_stats(b"Number of files: 2,037 (reg: 2,020, dir: 16, link: 1)\n"
+                           b"Total file size: 28,826,082 bytes\n")
+    assert c == verify.Counts(entries=2037, regular=2020, dirs=16, links=1, bytes=28_826_082)
+    plain = verify.parse_stats(b"Number of files: 2037 (reg: 2020, dir: 16, link: 1)\n"
+                               b"Total file size: 28826082 bytes\n")
+    assert plain == c
