@@ -127,6 +127,9 @@ class CockpitApp(ActionKeys, App[int]):
     def on_transfers_pane_verify_requested(self, message: TransfersPane.VerifyRequested) -> None:
         self.transfers_feed.verify(message.site, message.destination_host)
 
+    def on_transfers_pane_import_chosen(self, message: TransfersPane.ImportChosen) -> None:
+        self.transfers_feed.open_detail(message.key)
+
     def on_sites_checked(self, message: SitesChecked) -> None:
         if self.is_running:  # not while shutting down
             self.sites_feed.deliver()

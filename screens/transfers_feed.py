@@ -13,6 +13,7 @@ from textual.message import Message
 
 from cockpit.transfers.model import ImportStatus
 from screens.dashboard import DashboardScreen
+from screens.import_detail import ImportDetailScreen
 from screens.poller import Poller
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class TransfersFeed:
         self.app, self.transfers = app, transfers
         interval = min(INTERVAL, transfers.inventory.defaults.refresh)
         self.poller = Poller(app, "transfers", interval, self._poll)
+        self._shown: Sequence[ImportStatus] = ()  # as last delivered
 
     def start(self) -> None:
         if self.transfers.configured:
@@ -53,9 +55,20 @@ class TransfersFeed:
             self.start()
 
     def deliver(self, message: TransfersPolled) -> None:
+        self._shown = message.statuses
         screen = self.app.screen_stack[0] if self.app.screen_stack else None
         if isinstance(screen, DashboardScreen):
             screen.show_transfers(message.statuses, message.polled_at)
+        details = [s for s in self.app.screen_stack if isinstance(s, ImportDetailScreen)]
+        if details:
+            by_key = {s.key: s for s in message.statuses}
+            for detail in details:
+                detail.show(by_key.get(detail.key))
+
+    def open_detail(self, key: str) -> None:
+        """Enter on an import row: that import in full, kept fresh by each poll."""
+        status = next((s for s in self._shown if s.key == key), None)
+        self.app.push_screen(ImportDetailScreen(key, status))
 
     def verify(self, site: str, destination_host: str) -> None:
         """Verify an import now (a detached dry run on its host); the answer is a notification."""

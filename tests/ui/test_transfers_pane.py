@@ -155,3 +155,35 @@ def test_the_bar_says_100_only_when_everything_is_there() -> None:
     assert bar(short).plain.endswith(" 99%")  # one small file missing is not rounded up to a full bar
     full = imp("v", TransferState.RUNNING, done=28_826_082, total=28_826_082)
     assert bar(full).plain == "██████████ 100%"
+
+
+async def test_enter_opens_the_import_in_full_with_every_difference(app: CockpitApp) -> None:
+    from cockpit.transfers.verify import CHANGE_LIMIT, judge
+    from screens.import_detail import ImportDetailScreen
+
+    changes = b"\n".join(b">f+++++++++ mail/\x1b[31mmissing %d.eml" % i for i in range(60))
+    stats = b"Number of files: 2,037 (reg: 2,020, dir: 16, link: 1)\nTotal file size: 28,826,082 bytes\n"
+    v = judge(0, changes, 60, stats=stats, local=b"f 1960 28000000\nd 16 65536\nl 1 12\n")
+    many = imp("many", TransferState.UNVERIFIED, done=28_000_012, total=28_826_082, files=(1977, 2037),
+               verification=v, reason=v.summary)
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = await _show(pilot, [many, *mixed_imports()])
+        pane.table.focus()
+        pane.table.move_cursor(row=pane.table.get_row_index("many@standby1"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDetailScreen) and app.screen.key == "many@standby1"
+        text = visible_text(app.screen.query_one("#import-detail-text"))
+        # every difference up to the verification's limit (the pane's detail line has room for 8), escaped
+        listed = text.partition("Differences (60 listed by rsync):")[2]
+        assert listed.count("missing on the destination: file mail/") == CHANGE_LIMIT
+        assert "… and 10 more differences" in text and "\x1b" not in text
+        assert "2,020 files, 16 directories, 1 symlinks (2,037 entries)" in text  # the source's counts
+        assert "1,960 files" in text and "files: source 2,020, destination 1,960 (-60)" in text
+        assert app.screen.target_selection() == {"site": "many"}  # import keys act on this import's site
+        app.post_message(TransfersPolled([imp("many", TransferState.RUNNING, done=1, total=2)], POLLED))
+        await pilot.pause()
+        assert "▶ running" in visible_text(app.screen.query_one("#import-detail-text"))  # kept fresh
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.dashboard
