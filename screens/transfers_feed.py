@@ -49,8 +49,11 @@ class TransfersFeed:
         self.poller.stop()
 
     def attach(self, poll: bool) -> None:
-        """The dashboard is ready: show what is known, then keep it fresh (``poll``)."""
-        self.deliver(self.current())
+        """The dashboard is ready: show what is known, then keep it fresh (``poll``). Before
+        the first read of the destinations nothing is known: the pane says it is reading,
+        rather than call every site 'not started' (a slow destination takes seconds)."""
+        if self.transfers.polled_at is not None or not self.transfers.configured:
+            self.deliver(self.current())
         if poll:
             self.start()
 

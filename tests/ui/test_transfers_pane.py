@@ -187,3 +187,24 @@ async def test_enter_opens_the_import_in_full_with_every_difference(app: Cockpit
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.dashboard
+
+
+async def test_before_the_first_read_the_pane_says_so_instead_of_not_started(make_inventory, closed_port,  # type: ignore[no-untyped-def]
+                                                                             frozen_clock) -> None:
+    import dataclasses
+
+    from cockpit.inventory.model import Site, Storage
+
+    inv = make_inventory({"web1": closed_port, "backup1": closed_port})
+    inv = dataclasses.replace(inv, sites=(Site("acme", host="web1", storage="/storage/acme"),),
+                              storage=Storage(source="backup1"))
+    app = CockpitApp(Engine(inv), poll=False)  # no poll: the destinations are never read
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        pane = app.dashboard.query_one(TransfersPane)
+        assert visible_text(pane.query_one("#transfers-summary")).strip() == "reading imports…"
+        assert pane.table.row_count == 0 and pane.headline().plain.startswith("?")
+        app.post_message(TransfersPolled(app.engine.transfers.rows(), POLLED))  # what the first poll brings
+        await pilot.pause()
+        assert pane.table.get_cell("acme@web1", "state").plain == "· not started"
