@@ -112,7 +112,8 @@ class ImportStart(_ImportAction):
     name = "import-start"
     binding = "import_start"
     title = "Start import"
-    summary = "Start the site's /storage import (rsync from the backup to the standby, detached, verified after)"
+    summary = ("Start the site's /storage import (rsync from the backup to its standby, or its host if it has none; "
+               "detached, verified after)")
     expect = "the import runs (or has already finished)"
 
     def step(self, ip: ImportPlan, rsync: str) -> StepSpec:
