@@ -48,6 +48,7 @@ class Drill:
     pause: float = 0.4
     timeout: float = 600.0
     log: Callable[[str], None] = lambda msg: None
+    recovered: Callable[[float], None] = lambda seconds: None  # told the seconds from the first key to the end
     marks: dict[str, float] = field(default_factory=dict)  # step -> monotonic time reached (for the drill bench)
     attempts: int = ATTEMPTS  # confirm screens opened per step before giving up
     retry_pause: float = 3.0  # seconds before looking again at a step whose precondition failed
@@ -73,6 +74,7 @@ async def fly(pilot: Pilot[int], drill: Drill) -> None:
     await _until(pilot, drill, drill.dns_settled, "every DNS server to answer the standby's address")
     drill.marks["dns_settled"] = time.monotonic()
     drill.log("runbook done")
+    drill.recovered(drill.marks["dns_settled"] - drill.marks["first_key"])
     app.notify("demo: every step of the runbook is done", title="demo --auto", timeout=10)
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from cockpit.demo.story import RECOVERED
 from cockpit.timeline.event import Event
 from widgets.host_text import host_text
 
@@ -44,7 +45,10 @@ def story_events(events: list[Event]) -> list[Event]:
 def _event_text(e: Event, limit: int) -> Text:
     text = Text(end="")
     text.append(e.at.strftime("%H:%M:%S"), style="dim")
-    text.append(" ⚡ " if e.source == SCENARIO else " ▶ ", style="bold red" if e.source == SCENARIO else "bold")
+    if e.kind == RECOVERED:
+        text.append(" ✓ ", style="bold green")
+    else:
+        text.append(" ⚡ " if e.source == SCENARIO else " ▶ ", style="bold red" if e.source == SCENARIO else "bold")
     text.append_text(host_text(e.summary, limit=limit))
     return text
 

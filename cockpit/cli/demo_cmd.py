@@ -11,6 +11,7 @@ from cockpit.cli.common import EXIT_USAGE, UiRunner
 
 if TYPE_CHECKING:
     from cockpit.demo.scenario import Director
+    from cockpit.demo.story import Story
     from cockpit.lab import Lab
 
 EXIT_LAB_ERROR = 1
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
     director = scenario.Director(lab, story, sites=args.sites, pace=args.pace, lag=max(2.0 * args.ttl, 10.0),
                                  echo=lambda msg: None)
     director.start()
-    args.demo_drill = drill_spec(lab, director, args.sites, pause=0.6) | {"auto": args.auto}
+    args.demo_drill = drill_spec(lab, director, story, args.sites, pause=0.6) | {"auto": args.auto}
     try:
         return ui.run_dashboard(args, inventory)
     finally:
@@ -96,11 +97,13 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
                 print(f"cockpit demo: removing the lab: {e}", file=sys.stderr)
 
 
-def drill_spec(lab: Lab, director: Director, sites: int, *, pause: float) -> dict[str, Any]:
+def drill_spec(lab: Lab, director: Director, story: Story, sites: int, *, pause: float) -> dict[str, Any]:
     """What ``--auto`` needs (screens.demo_autopilot.Drill's fields): the runbook's targets, and the lab's
     own truth for when the outage is over and when every DNS server answers the standby's address."""
     from cockpit.demo import dns_watch, fleet, outage
 
-    return {"host": outage.HOST, "sites": fleet.site_names(outage.HOST, sites), "pause": pause,
+    names = fleet.site_names(outage.HOST, sites)
+    return {"host": outage.HOST, "sites": names, "pause": pause,
             "outage_over": director.outage_done.is_set,
+            "recovered": lambda seconds: story.recovered(outage.HOST, fleet.STANDBY, len(names), seconds),
             "dns_settled": lambda: not dns_watch.wrong_answers(lab, outage.HOST, sites, fleet.STANDBY)}

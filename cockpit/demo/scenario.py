@@ -121,10 +121,10 @@ class Director(threading.Thread):
                 break
         if self.stopping.wait(self.lag):
             return
-        dns_watch.lagging_refresh(self.lab)
-        if self.story is not None:
+        if self.story is not None:  # told first: the refresh may be seen (and the drill end) at once
             self.story.note("lagging-refresh", "ns3", "the lagging secondary ns3's daily zone refresh comes round "
                                                        f"(compressed to {self.lag:g} s in the lab)")
+        dns_watch.lagging_refresh(self.lab)
         self.echo("ns3 refreshed its zone")
 
 

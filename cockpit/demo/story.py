@@ -11,6 +11,7 @@ from cockpit.timeline import Event, Timeline
 
 SOURCE = "scenario"
 KIND = "demo.phase"
+RECOVERED = "demo.recovered"
 
 
 class Story:
@@ -25,6 +26,17 @@ class Story:
         self.timeline.record(Event(at=clock.now(), kind=KIND, subject=subject, summary=summary,
                                    severity=Severity.WARNING, evidence={"step": key, **(evidence or {})},
                                    source=SOURCE))
+
+
+    def recovered(self, host: str, standby: str, sites: int, seconds: float) -> None:
+        """The last line of the story: the lab's own truth says every step of the runbook took."""
+        minutes, secs = divmod(round(seconds), 60)
+        self.timeline.record(Event(
+            at=clock.now(), kind=RECOVERED, subject=host, severity=Severity.OK, source=SOURCE,
+            summary=(f"recovered: {host}'s {sites} sites answer from {standby} on every DNS server, their "
+                     f"databases moved and /storage imports verified, {minutes} min {secs:02d} s after the "
+                     "first key"),
+            evidence={"step": "recovered", "seconds_from_first_key": round(seconds, 1)}))
 
 
 def scenario_events(timeline: Timeline) -> list[Event]:

@@ -52,7 +52,8 @@ async def test_the_runbook_pressed_through_the_ui_recovers_every_web1_site(drill
     log: list[str] = []
     drill = Drill("web1", web1_sites, outage_over=director.outage_done.is_set,
                   dns_settled=lambda: not dns_watch.wrong_answers(lab, "web1", SITES, fleet.STANDBY),
-                  pause=0, timeout=300, log=log.append)
+                  pause=0, timeout=300, log=log.append,
+                  recovered=lambda s: Story(timeline).recovered("web1", fleet.STANDBY, len(web1_sites), s))
     app = CockpitApp(Engine(inventory))
     try:
         async with app.run_test(size=(200, 60)) as pilot:
@@ -95,7 +96,7 @@ async def test_the_runbook_pressed_through_the_ui_recovers_every_web1_site(drill
     assert [e for e in ended if e in wanted] == wanted, ended
     assert {("failover-site", s) for s in web1_sites} <= set(ended)
     steps = [str(e.evidence.get("step")) for e in scenario_events(Timeline.for_inventory(inventory))]
-    assert steps == [*(p.key for p in outage.phases(SITES)), "lagging-refresh"]
+    assert steps == [*(p.key for p in outage.phases(SITES)), "lagging-refresh", "recovered"]
 
 
 def _sound_checksums(lab: Lab, site: str, bad: tuple[str, ...]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from ui_helpers import feed, visible_text
 from ui_states import mixed_fleet
 
 from cockpit.demo import outage
+from cockpit.demo.story import Story
 from cockpit.engine.engine import Engine
 from screens.app import CockpitApp
 from widgets.demo_story import SHOWN, SIDE_MIN_WIDTH, SIDE_WIDTH, DemoStory, story_events, story_lines
@@ -100,3 +101,14 @@ def test_snapshot_of_the_demo_story_on_the_dashboard(snap_compare, make_app, siz
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
+
+
+def test_the_story_ends_with_the_recovery_in_green(tmp_path: Path) -> None:
+    history = demo_history(tmp_path)
+    Story(history.timeline).recovered("web1", "standby1", 6, 754.4)
+    text = story_lines(history.entries())
+    last = text.plain.split("\n")[-1]
+    assert "✓ recovered: web1's 6 sites answer from standby1 on every DNS server" in last
+    assert last.endswith("12 min 34 s after the first key")
+    mark = text.plain.rindex("✓")
+    assert any("green" in str(span.style) for span in text.spans if span.start <= mark < span.end)
