@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
 from textual.geometry import Region
@@ -21,7 +23,16 @@ from textual.message import Message
 from textual.render import measure
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellKey, ColumnKey, default_cell_formatter
+from textual.widgets._data_table import (
+    CellDoesNotExist,
+    CellKey,
+    ColumnKey,
+    DuplicateKey,
+    Row,
+    RowDoesNotExist,
+    RowKey,
+    default_cell_formatter,
+)
 
 from widgets.bindings import AppChecksActions, bind
 
@@ -49,7 +60,7 @@ def _ordered(cell: Text, order: tuple[Any, ...]) -> _OrderedText:
 
 
 def _same(a: Text, b: Text) -> bool:
-    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+    return a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
 
 
 class KeyedTable(AppChecksActions, DataTable[Text]):
@@ -83,20 +94,77 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         cursor_index = self.cursor_row
         first = self._column_keys[0]
         with self.app.batch_update():
-            for key in [k for k in self._rows if k not in new]:
-                self.remove_row(key)
-                del self._rows[key]
+            gone = [k for k in self._rows if k not in new]
+            if gone:
+                self._remove_rows(gone)
+                for key in gone:
+                    del self._rows[key]
+            added: list[tuple[str, tuple[Text, ...]]] = []
+            changed: list[tuple[str, str, Text]] = []
+            moved = False
             for row in rows:
                 old = self._rows.get(row.key)
+                if old is row:  # the caller's cached row: nothing to compare
+                    continue
                 order = (*row.order, row.key)
                 if old is None:
-                    self.add_row(_ordered(row.cells[0], order), *row.cells[1:], key=row.key)
+                    added.append((row.key, (_ordered(row.cells[0], order), *row.cells[1:])))
                 else:
-                    self._update_row(old, row, order, first)
+                    moved = moved or old.order != row.order
+                    self._changed_cells(old, row, order, first, changed)
                 self._rows[row.key] = row
-            if [r.key.value for r in self.ordered_rows] != self._wanted_order():
+            if changed:
+                self._update_cells(changed)
+            if added:
+                self._add_rows(added)
+            # rows kept their order and none came: the table is in order still (no sort of 2,000 rows per update)
+            if (added or moved) and [r.key.value for r in self.ordered_rows] != self._wanted_order():
                 self.sort(first, key=lambda cell: cell.order)
             self._restore_cursor(cursor, cursor_group, cursor_index)
+
+    def _remove_rows(self, keys: Sequence[str]) -> None:
+        """DataTable.remove_row for many rows at once. remove_row renumbers every row and re-highlights
+        the cursor and hover cells (which rebuilds the ordered row list) for each row removed: quadratic,
+        so typing one character into the sites filter over 2,000 sites held the UI 2-8 s
+        (bench/sites_ui_latency.py). Textual 8.2.8."""
+        gone = {RowKey(k) for k in keys}
+        if any(k not in self._row_locations for k in gone):
+            raise RowDoesNotExist(f"Row keys {sorted(keys)!r} are not all valid.")
+        kept = [r.key for r in self.ordered_rows if r.key not in gone]
+        for row_key in gone:
+            for column_key in self._data[row_key]:
+                self._updated_cells.discard(CellKey(row_key, column_key))
+            del self.rows[row_key]
+            del self._data[row_key]
+            self._new_rows.discard(row_key)
+        self._row_locations = TwoWayDict({k: i for i, k in enumerate(kept)})
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        self.hover_coordinate = self.hover_coordinate
+        self.refresh(layout=True)
+        self.check_idle()
+
+    def _add_rows(self, rows: Sequence[tuple[str, tuple[Text, ...]]]) -> None:
+        """DataTable.add_row (height 1, no label) for many rows at once. add_row re-highlights the cursor
+        row after each row, which rebuilds the ordered row list (cached by the update count each add
+        bumps): quadratic, so clearing the sites filter over 2,000 sites held the UI ~1 s. Textual 8.2.8."""
+        columns = [c.key for c in self.ordered_columns]
+        was_empty = self.row_count == 0
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            self._row_locations[row_key] = self.row_count
+            self._data[row_key] = dict(zip(columns, cells, strict=True))
+            self.rows[row_key] = Row(row_key, 1)
+            self._new_rows.add(row_key)
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.row_count and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # a highlighted row exists now, as add_row says
+        self.check_idle()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """DataTable's render caches (up to 10,000 cells, 1,000 rows and 1,000 lines) are keyed by its
@@ -115,32 +183,46 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
         """Each column measured once per sync, however many of its cells changed. DataTable (Textual
         8.2.8) re-measures the whole column for every updated cell that got narrower: quadratic, so a
-        sweep that updated 1,000 rows held the UI for a minute (bench/scale_ui.py)."""
-        by_column: dict[ColumnKey, list[CellKey]] = {}
-        for cell in updated_cells:
-            by_column.setdefault(cell.column_key, []).append(cell)
-        for column_key, cells in by_column.items():
+        sweep that updated 1,000 rows held the UI for a minute (bench/scale_ui.py). A Text cell's width
+        is taken from its words (what measure() returns for it, without building console options:
+        2,000 cells per column in the sites pane)."""
+        for column_key in {cell.column_key for cell in updated_cells}:
             column = self.columns.get(column_key)
             if column is None:
-                continue
-            if len(cells) == 1:
-                super()._update_column_widths(set(cells))
                 continue
             console = self.app.console
             widths = [measure(console, column.label, 1)]
             for row_key, row in self.rows.items():
                 value = self._data[row_key].get(column_key)
-                widths.append(measure(console, default_cell_formatter(value, wrap=row.height != 1,
-                                                                      height=row.height), 1))
+                if isinstance(value, Text):  # what measure() gives for a Text, without its console options
+                    widths.append(max((cell_len(line) for line in value.plain.splitlines()), default=0))
+                else:
+                    widths.append(measure(console, default_cell_formatter(value, wrap=row.height != 1,
+                                                                          height=row.height), 1))
             column.content_width = max(widths)
+        self._require_update_dimensions = True
 
-    def _update_row(self, old: TableRow, row: TableRow, order: tuple[Any, ...], first: str) -> None:
+    def _changed_cells(self, old: TableRow, row: TableRow, order: tuple[Any, ...], first: str,
+                       out: list[tuple[str, str, Text]]) -> None:
         for col, was, now in zip(self._column_keys, old.cells, row.cells, strict=True):
             if col == first:
                 if not _same(was, now) or old.order != row.order:
-                    self.update_cell(row.key, col, _ordered(now, order), update_width=True)
+                    out.append((row.key, col, _ordered(now, order)))
             elif not _same(was, now):
-                self.update_cell(row.key, col, now, update_width=True)
+                out.append((row.key, col, now))
+
+    def _update_cells(self, cells: Sequence[tuple[str, str, Text]]) -> None:
+        """DataTable.update_cell(..., update_width=True) for many cells at once: it refreshes the
+        widget per cell, a tenth of a sites pane update that changed 2,000 cells. Textual 8.2.8."""
+        for row, column, value in cells:
+            row_key, column_key = RowKey(row), ColumnKey(column)
+            if row_key not in self._row_locations or column_key not in self._column_locations:
+                raise CellDoesNotExist(f"No cell exists for row_key={row!r}, column_key={column!r}.")
+            self._data[row_key][column_key] = value
+            self._updated_cells.add(CellKey(row_key, column_key))
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.refresh()
 
     def _wanted_order(self) -> list[str]:
         return [r.key for r in sorted(self._rows.values(), key=lambda r: (*r.order, r.key))]
