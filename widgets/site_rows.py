@@ -7,8 +7,9 @@ is never shown as OK unless every table has a fresh OK result.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import humanize
 from rich.text import Text
@@ -49,20 +50,73 @@ def state_text(v: Verdict) -> Text:
     return Text(f"{symbol} {label}", style=style(role), end="")
 
 
-def checked_text(site: SiteState, now: datetime, stale: bool) -> Text:
+def checked_plain(site: SiteState, now: datetime, stale: bool) -> tuple[str, Role | None]:
+    """What the "Checked" cell says, and in which style (the pane compares the words of 2,000 sites per update)."""
     if site.checking:
-        return Text(f"checking {site.done}/{site.total}", style=style("muted"), end="")
+        return f"checking {site.done}/{site.total}", "muted"
     if site.checked_at is None:
-        return Text("never", style=style("unknown"), end="")
-    text = humanize.naturaltime(site.checked_at, when=now)
+        return "never", "unknown"
+    text = ago(site.checked_at, now)
     if stale or site.error:
-        return Text(f"{text} (stale)", style=style("warning"), end="")
-    return Text(text, end="")
+        return f"{text} (stale)", "warning"
+    return text, None
 
 
-def site_row(site: SiteState, now: datetime, stale_after: float | None = None) -> TableRow:
-    v = verdict(site, now, stale_after)
-    stale = any(t.stale for t in site.tables.values()) or v.state is SiteStateName.UNREACHABLE
+def ago(then: datetime, now: datetime) -> str:
+    """``humanize.naturaltime(then, when=now)``, remembered by whole seconds (the pane asks for 2,000
+    sites per update; humanize's own time zone handling was a quarter of an update's time)."""
+    delta = now - then
+    if delta < timedelta(0):
+        return humanize.naturaltime(then, when=now)
+    return _ago(delta.days, delta.seconds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ago(days: int, seconds: int) -> str:
+    # with seconds as the smallest unit, humanize's words depend on days and seconds only
+    return humanize.naturaltime(timedelta(days=days, seconds=seconds))
+
+
+def checked_text(site: SiteState, now: datetime, stale: bool) -> Text:
+    text, role = checked_plain(site, now, stale)
+    return Text(text, style=style(role) if role else "", end="")
+
+
+class Verdicts:
+    """Each site's verdict, kept until the site changes (its ``version``) or one of its results may
+    have grown stale with time: the pane needs all 2,000 sites' verdicts for its summary at every
+    update, and computing them from 40,000 tables each time held the UI (bench/sites_ui_latency.py)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, float | None, datetime, datetime | None, Verdict]] = {}
+
+    def get(self, site: SiteState, now: datetime, stale_after: float | None) -> Verdict:
+        hit = self._cache.get(site.name)
+        if hit is not None and hit[0] == site.version and hit[1] == stale_after and hit[2] <= now \
+                and (hit[3] is None or now <= hit[3]):
+            return hit[4]
+        v = verdict(site, now, stale_after)
+        self._cache[site.name] = (site.version, stale_after, now, _fresh_until(site, stale_after), v)
+        return v
+
+
+def _fresh_until(site: SiteState, stale_after: float | None) -> datetime | None:
+    """Until when no result of the site grows stale with time (None: never), as :func:`is_stale` has it."""
+    if stale_after is None:
+        return None
+    times = [t.checked_at for t in site.tables.values() if not t.stale and t.checked_at is not None]
+    return min(times) + timedelta(seconds=stale_after) if times else None
+
+
+def shown_stale(site: SiteState, v: Verdict) -> bool:
+    """The "Checked" cell says "(stale)"."""
+    return any(t.stale for t in site.tables.values()) or v.state is SiteStateName.UNREACHABLE
+
+
+def site_row(site: SiteState, now: datetime, stale_after: float | None = None, v: Verdict | None = None) -> TableRow:
+    """``v``: the site's verdict, if the caller has it."""
+    v = verdict(site, now, stale_after) if v is None else v
+    stale = shown_stale(site, v)
     bad = Text(str(len(v.corrupt)), style=style("critical") if v.corrupt else style("muted"), end="")
     # the names of the corrupt tables; else why the site could not be checked (not for
     # "unreachable": the state says it, the site detail has the whole error)
@@ -85,10 +139,10 @@ def matches(site: SiteState, needle: str) -> bool:
 
 
 def summary_text(sites: Iterable[SiteState], now: datetime, progress: tuple[int, int],
-                 stale_after: float | None = None) -> Text:
+                 stale_after: float | None = None, verdicts: Verdicts | None = None) -> Text:
     counts = dict.fromkeys(SiteStateName, 0)
     for s in sites:
-        counts[verdict(s, now, stale_after).state] += 1
+        counts[(verdicts.get(s, now, stale_after) if verdicts else verdict(s, now, stale_after)).state] += 1
     clean = counts[SiteStateName.OK]
     unknown = counts[SiteStateName.UNKNOWN] + counts[SiteStateName.UNREACHABLE]
     out = Text(end="")

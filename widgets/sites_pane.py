@@ -9,6 +9,7 @@ so 2,000 sites cost little per update; the table itself is updated in place.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -22,13 +23,22 @@ from textual.widgets import Input, Static
 from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.tables.model import SiteState
-from cockpit.tables.verdict import verdict
+from cockpit.tables.verdict import Verdict
 from widgets import quiet_update
 from widgets.bindings import AppChecksActions, bind
 from widgets.keyed_table import KeyedTable, TableRow
 from widgets.pane import Pane
 from widgets.severity_style import SEVERITY
-from widgets.site_rows import COLUMNS, checked_text, matches, site_row, summary_text
+from widgets.site_rows import (
+    COLUMNS,
+    Verdicts,
+    checked_plain,
+    checked_text,
+    matches,
+    shown_stale,
+    site_row,
+    summary_text,
+)
 
 
 class SitesPane(AppChecksActions, Pane):
@@ -59,7 +69,8 @@ class SitesPane(AppChecksActions, Pane):
         self._progress = (0, 0)
         self._stale_after: float | None = None
         self._filter = ""
-        self._cache: dict[str, tuple[int, str, TableRow]] = {}
+        self._cache: dict[str, tuple[int, Verdict, str, bool, TableRow]] = {}  # version, verdict, when, stale, row
+        self._verdicts = Verdicts()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no sites checked yet", style="dim"), id="sites-summary", classes="pane-summary",
@@ -79,7 +90,7 @@ class SitesPane(AppChecksActions, Pane):
     def render_state(self) -> None:
         now = clock.now()
         quiet_update.show(self.query_one("#sites-summary", Static),
-                          summary_text(self._sites.values(), now, self._progress, self._stale_after))
+                          summary_text(self._sites.values(), now, self._progress, self._stale_after, self._verdicts))
         table = self.table
         watching_top = table.cursor_row == 0  # the worst site: keep watching the top, not the row
         table.sync(self.rows(now))
@@ -93,12 +104,17 @@ class SitesPane(AppChecksActions, Pane):
         for name, site in self._sites.items():
             if not matches(site, self._filter):
                 continue
-            when = checked_text(site, at, False).plain
+            v = self._verdicts.get(site, at, self._stale_after)  # a new one when the site changed or grew stale
+            when = checked_plain(site, at, False)[0]
             hit = self._cache.get(name)
-            if hit is None or hit[0] != site.version or hit[1] != when:
-                hit = (site.version, when, site_row(site, at, self._stale_after))
+            if hit is None or hit[0] != site.version or hit[1] is not v:
+                hit = (site.version, v, when, shown_stale(site, v), site_row(site, at, self._stale_after, v))
                 self._cache[name] = hit
-            out.append(hit[2])
+            elif hit[2] != when:  # only time went by ("2 minutes ago"): the other cells stand
+                version, _, _, stale, row = hit
+                hit = (version, v, when, stale, replace(row, cells=(*row.cells[:-1], checked_text(site, at, stale))))
+                self._cache[name] = hit
+            out.append(hit[4])
         return out
 
     def selected_site(self) -> str | None:
@@ -112,7 +128,7 @@ class SitesPane(AppChecksActions, Pane):
         if not self._sites:
             return Text("– none", style="dim", end="")
         now = clock.now()
-        verdicts = [verdict(s, now, self._stale_after) for s in self._sites.values()]
+        verdicts = [self._verdicts.get(s, now, self._stale_after) for s in self._sites.values()]
         bad = [v for v in verdicts if v.severity is not Severity.OK]
         sev = worst((v.severity for v in verdicts), default=Severity.UNKNOWN)
         return SEVERITY[sev].short(str(len(bad)) if bad else SEVERITY[sev].label.lower())
