@@ -63,13 +63,27 @@ def kill(path: Path, timeout: float = 10.0) -> bool:
     if not path.is_dir():
         return True
     refs = [r for r in (procs.ref(p) for p in procs_of(path)) if r is not None]
+    _kill_now(path)
+
+    def gone() -> bool:
+        if populated(path):
+            # a process that joined after the kill (a launcher of a `lab up` killed mid-build moves
+            # its child in once it runs): killed too
+            refs.extend(r for r in (procs.ref(p) for p in procs_of(path)) if r is not None)
+            _kill_now(path)
+            return False
+        return not any(procs.alive(r) for r in refs)
+
+    return wait_until(gone, timeout)
+
+
+def _kill_now(path: Path) -> None:
     try:
         (path / "cgroup.kill").write_text("1")
     except OSError:  # old kernel: signal one by one
         for pid in procs_of(path):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
-    return wait_until(lambda: not populated(path) and not any(procs.alive(r) for r in refs), timeout)
 
 
 def remove_tree(path: Path) -> bool:
