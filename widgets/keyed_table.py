@@ -9,13 +9,16 @@ move. Every later pane (sites, transfers, DNS) uses this too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual._types import SegmentLines
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
 from textual.geometry import Region
@@ -43,6 +46,9 @@ class TableRow:
     group: str  # what the row belongs to (a host): the detail key and the cursor's fallback
     order: tuple[Any, ...]  # rows are shown smallest first; must be comparable across rows
     cells: tuple[Text, ...]
+
+
+CELL_RENDERS = 4096  # cell renders kept (a screenful is a few hundred)
 
 
 class _OrderedText(Text):
@@ -78,12 +84,15 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             self.group = group
 
     def __init__(self, columns: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        # before DataTable's __init__, which clears the caches (see _clear_caches)
+        self._cell_renders: dict[tuple[RowKey, ColumnKey], tuple[object, tuple[Any, ...], SegmentLines]] = {}
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._column_keys = [key for key, _ in columns]
         for key, label in columns:
             self.add_column(label, key=key)
         self._rows: dict[str, TableRow] = {}
         self._rendered_update = -1  # DataTable's update count at the last render
+        self._widths: dict[ColumnKey, Counter[int]] = {}  # per column: how many cells have each width
 
     def sync(self, rows: Sequence[TableRow]) -> None:
         new = {r.key: r for r in rows}
@@ -132,6 +141,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             raise RowDoesNotExist(f"Row keys {sorted(keys)!r} are not all valid.")
         kept = [r.key for r in self.ordered_rows if r.key not in gone]
         for row_key in gone:
+            self._count_widths(row_key, -1)
             for column_key in self._data[row_key]:
                 self._updated_cells.discard(CellKey(row_key, column_key))
             del self.rows[row_key]
@@ -158,6 +168,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             self._row_locations[row_key] = self.row_count
             self._data[row_key] = dict(zip(columns, cells, strict=True))
             self.rows[row_key] = Row(row_key, 1)
+            self._count_widths(row_key, 1)
             self._new_rows.add(row_key)
         self._require_update_dimensions = True
         self._update_count += 1
@@ -190,17 +201,54 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             column = self.columns.get(column_key)
             if column is None:
                 continue
-            console = self.app.console
-            widths = [measure(console, column.label, 1)]
-            for row_key, row in self.rows.items():
-                value = self._data[row_key].get(column_key)
-                if isinstance(value, Text):  # what measure() gives for a Text, without its console options
-                    widths.append(max((cell_len(line) for line in value.plain.splitlines()), default=0))
-                else:
-                    widths.append(measure(console, default_cell_formatter(value, wrap=row.height != 1,
-                                                                          height=row.height), 1))
-            column.content_width = max(widths)
+            counts = self._widths.get(column_key)
+            if counts is None or counts.total() != self.row_count:  # rows came another way: count afresh
+                counts = self._widths[column_key] = Counter(
+                    self._width(self._data[row_key].get(column_key)) for row_key in self.rows)
+            column.content_width = max(measure(self.app.console, column.label, 1), max(counts, default=0))
         self._require_update_dimensions = True
+
+    def _width(self, value: object) -> int:
+        """What measure() gives for a cell of height 1 (for a Text: its widest line, without console options)."""
+        if isinstance(value, Text):
+            return max((cell_len(line) for line in value.plain.splitlines()), default=0)
+        return measure(self.app.console, default_cell_formatter(value, wrap=False, height=1), 1)
+
+    def _count_width(self, column_key: ColumnKey, value: object, n: int) -> None:
+        counts = self._widths.setdefault(column_key, Counter())
+        width = self._width(value)
+        counts[width] += n
+        if counts[width] <= 0:
+            del counts[width]
+
+    def _count_widths(self, row_key: RowKey, n: int) -> None:
+        for column_key, value in self._data[row_key].items():
+            self._count_width(column_key, value, n)
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,  # noqa: PLR0917 - as DataTable
+                     cursor: bool = False, hover: bool = False) -> SegmentLines:
+        """A cell whose value and place did not change is not rendered again. DataTable keys its cell
+        renders by its update count, so after any change every cell on screen was rendered anew: with a
+        sites pane update every 0.5 s that was most of the UI's time (bench/sites_ui_latency.py). Textual 8.2.8."""
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        column_key = self._column_locations.get_key(column_index) if column_index >= 0 else None
+        if row_key is None or column_key is None:  # the header and the row labels
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data[row_key].get(column_key)
+        look = (row_index, column_index, base_style, width, cursor, hover, self._show_hover_cursor,
+                self._pseudo_class_state, self.rows[row_key].height)
+        hit = self._cell_renders.get((row_key, column_key))
+        if hit is not None and hit[0] is value and hit[1] == look:
+            return hit[2]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_renders) >= CELL_RENDERS:
+            self._cell_renders.clear()
+        self._cell_renders[(row_key, column_key)] = (value, look, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_renders.clear()
 
     def _changed_cells(self, old: TableRow, row: TableRow, order: tuple[Any, ...], first: str,
                        out: list[tuple[str, str, Text]]) -> None:
@@ -218,7 +266,9 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             row_key, column_key = RowKey(row), ColumnKey(column)
             if row_key not in self._row_locations or column_key not in self._column_locations:
                 raise CellDoesNotExist(f"No cell exists for row_key={row!r}, column_key={column!r}.")
+            self._count_width(column_key, self._data[row_key][column_key], -1)
             self._data[row_key][column_key] = value
+            self._count_width(column_key, value, 1)
             self._updated_cells.add(CellKey(row_key, column_key))
         self._update_count += 1
         self._require_update_dimensions = True

@@ -204,3 +204,29 @@ async def test_many_rows_go_and_come_back_without_renumbering_per_row() -> None:
         assert rebuilds <= 10
         assert keys(table) == [r.key for r in sorted(every, key=lambda r: r.order)]
         assert table.get_cell("r0123", "value").plain == "v123" and table.row_count == 1000
+
+
+async def test_after_a_change_only_changed_cells_are_rendered_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """DataTable keys its cell renders by its update count: after any change every cell on screen was
+    rendered anew (most of the sites pane's time, an update every 0.5 s). Counted, not timed."""
+    from textual.widgets import DataTable
+
+    rendered: list[tuple[int, int]] = []
+    real = DataTable._render_cell
+
+    def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append((row_index, column_index))
+        return real(self, row_index, column_index, *args, **kwargs)
+
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        rows = [row(f"h{i:02}", i, f"value {i}") for i in range(20)]
+        table.sync(rows)
+        await pilot.pause()
+        monkeypatch.setattr(DataTable, "_render_cell", counting)
+        table.sync([*rows[:5], row("h05", 5, "value 5!"), *rows[6:]])
+        await pilot.pause()
+        assert table.get_cell("h05", "value").plain == "value 5!"
+        body = [(r, c) for r, c in rendered if r >= 0]
+        assert body and set(body) <= {(5, 1)}  # not the 39 unchanged cells
