@@ -18,7 +18,12 @@ EXIT_LAB_ERROR = 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from cockpit.demo.defaults import DEFAULT_DIR, DEFAULT_SITES, DEFAULT_TTL  # not the lab: status parses this
+    from cockpit.demo.defaults import (  # not the lab: status parses this
+        DEFAULT_BWLIMIT,
+        DEFAULT_DIR,
+        DEFAULT_SITES,
+        DEFAULT_TTL,
+    )
 
     p = sub.add_parser("demo", help="build a lab fleet, replay the outage on it and open the cockpit (root)",
                        description="Builds a fleet of real servers on this machine (network and mount namespaces, "
@@ -33,6 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="build the lab, play the whole outage at once and print the inventory path; no dashboard")
     p.add_argument("--sites", type=int, default=DEFAULT_SITES, help=f"sites per web host (default {DEFAULT_SITES})")
     p.add_argument("--ttl", type=int, default=DEFAULT_TTL, help=f"DNS TTL in seconds (default {DEFAULT_TTL})")
+    p.add_argument("--bwlimit", type=int, default=DEFAULT_BWLIMIT, metavar="KBPS",
+                   help=f"/storage imports' rsync --bwlimit, to watch them run (default {DEFAULT_BWLIMIT}; 0: none)")
     p.add_argument("--pace", type=float, default=20.0,
                    help="seconds between the outage's phases, and before the first (default 20)")
     p.add_argument("--auto", action="store_true",
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
         print(f"demo: {msg}", file=sys.stderr)
 
     try:
-        inventory_path = scenario.build(lab, echo=echo, sites=args.sites, ttl=args.ttl)
+        inventory_path = scenario.build(lab, echo=echo, sites=args.sites, ttl=args.ttl, bwlimit_kbps=args.bwlimit)
     except LabError as e:
         print(f"cockpit demo: {e}", file=sys.stderr)
         return EXIT_LAB_ERROR

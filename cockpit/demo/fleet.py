@@ -41,7 +41,8 @@ def storage_mb(sites: int) -> int:
 
 
 def fleet_spec(sites: int = DEFAULT_SITES, *, ttl: int = DEFAULT_TTL, small_files: int = 200,
-               large_files: int = 1, large_mb: int = 2) -> FleetSpec:
+               large_files: int = 1, large_mb: int = 2, bwlimit_kbps: int = 0) -> FleetSpec:
+    """``bwlimit_kbps``: the inventory's [storage] bwlimit_kbps (0: unlimited), so imports can be watched."""
     if sites < 3:
         raise ValueError("the demo needs at least 3 sites per web host (a third of them get corrupt tables)")
     everything = all_sites(sites)
@@ -55,6 +56,6 @@ def fleet_spec(sites: int = DEFAULT_SITES, *, ttl: int = DEFAULT_TTL, small_file
                  services=(Sshd(), MariaDB(standby_for=everything, empty_standby=True), RsyncHost())),
         HostSpec(BACKUP, role="backup", mounts=(DataMount("/backup", mb),), raid=False,
                  services=(Sshd(), StorageBackup(sites=everything, small_files=small_files, large_files=large_files,
-                                                 large_mb=large_mb))),
+                                                 large_mb=large_mb, bwlimit_kbps=bwlimit_kbps))),
         *dns_hosts(ttl=ttl),
     ))

@@ -32,9 +32,10 @@ def demo_dir() -> Path:
     return Path(os.environ.get("COCKPIT_DEMO_DIR") or DEFAULT_DIR)
 
 
-def build(lab: Lab, echo: Echo, *, sites: int = DEFAULT_SITES, ttl: int = DEFAULT_TTL) -> Path:
-    """Build the demo lab from scratch, before the outage; returns its inventory path."""
-    lab.up(fleet.fleet_spec(sites, ttl=ttl), echo=echo)
+def build(lab: Lab, echo: Echo, *, sites: int = DEFAULT_SITES, ttl: int = DEFAULT_TTL, bwlimit_kbps: int = 0) -> Path:
+    """Build the demo lab from scratch, before the outage; returns its inventory path. ``bwlimit_kbps``:
+    imports slowed to be watched (0, for the tests and the time-to-recover bench: full speed)."""
+    lab.up(fleet.fleet_spec(sites, ttl=ttl, bwlimit_kbps=bwlimit_kbps), echo=echo)
     copy_backups(lab, sites)
     echo(f"backups: {len(fleet.all_sites(sites))} per-site dumps on {fleet.BACKUP} (last Sunday's)")
     for host in fleet.WEB_HOSTS:
