@@ -45,6 +45,7 @@ class Drill:
     sites: Sequence[str]
     outage_over: Callable[[], bool] = lambda: True
     dns_settled: Callable[[], bool] = lambda: True
+    imports_landed: Callable[[], bool] = lambda: True  # every site's /storage is the backup's copy
     pause: float = 0.4
     timeout: float = 600.0
     log: Callable[[str], None] = lambda msg: None
@@ -73,8 +74,10 @@ async def fly(pilot: Pilot[int], drill: Drill) -> None:
     await _press(pilot, drill, key_for(_keys(pilot), PANE_BINDING["dns"]))
     await _until(pilot, drill, drill.dns_settled, "every DNS server to answer the standby's address")
     drill.marks["dns_settled"] = time.monotonic()
+    await _until(pilot, drill, drill.imports_landed, "every /storage import to be identical to the backup")
+    drill.marks["recovered"] = time.monotonic()
     drill.log("runbook done")
-    drill.recovered(drill.marks["dns_settled"] - drill.marks["first_key"])
+    drill.recovered(drill.marks["recovered"] - drill.marks["first_key"])
     app.notify("demo: every step of the runbook is done", title="demo --auto", timeout=10)
 
 

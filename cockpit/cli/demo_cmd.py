@@ -107,10 +107,17 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
 def drill_spec(lab: Lab, director: Director, story: Story, sites: int, *, pause: float) -> dict[str, Any]:
     """What ``--auto`` needs (screens.demo_autopilot.Drill's fields): the runbook's targets, and the lab's
     own truth for when the outage is over and when every DNS server answers the standby's address."""
-    from cockpit.demo import dns_watch, fleet, outage
+    from cockpit.demo import dns_watch, fleet, outage, truth
 
     names = fleet.site_names(outage.HOST, sites)
+    landed: set[str] = set()  # a site's /storage identical to the backup stays so: not hashed again
+
+    def imports_landed() -> bool:
+        landed.update(s for s in names if s not in landed and not truth.storage_differences(lab, s))
+        return len(landed) == len(names)
+
     return {"host": outage.HOST, "sites": names, "pause": pause,
             "outage_over": director.outage_done.is_set,
+            "imports_landed": imports_landed,
             "recovered": lambda seconds: story.recovered(outage.HOST, fleet.STANDBY, len(names), seconds),
             "dns_settled": lambda: not dns_watch.wrong_answers(lab, outage.HOST, sites, fleet.STANDBY)}

@@ -34,8 +34,8 @@ class Story:
         self.timeline.record(Event(
             at=clock.now(), kind=RECOVERED, subject=host, severity=Severity.OK, source=SOURCE,
             summary=(f"recovered: {host}'s {sites} sites answer from {standby} on every DNS server, their "
-                     f"databases moved and /storage imports verified, {minutes} min {secs:02d} s after the "
-                     "first key"),
+                     f"databases moved and their /storage identical to the backup, {minutes} min {secs:02d} s "
+                     "after the first key"),
             evidence={"step": "recovered", "seconds_from_first_key": round(seconds, 1)}))
 
 
