@@ -10,7 +10,7 @@ move. Every later pane (sites, transfers, DNS) uses this too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -201,12 +201,28 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             column = self.columns.get(column_key)
             if column is None:
                 continue
-            counts = self._widths.get(column_key)
-            if counts is None or counts.total() != self.row_count:  # rows came another way: count afresh
-                counts = self._widths[column_key] = Counter(
-                    self._width(self._data[row_key].get(column_key)) for row_key in self.rows)
-            column.content_width = max(measure(self.app.console, column.label, 1), max(counts, default=0))
+            label = measure(self.app.console, column.label, 1)
+            column.content_width = max(label, max(self._counts(column_key), default=0))
         self._require_update_dimensions = True
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """New rows widen their columns by the counted widths: DataTable formats and measures every cell
+        of every new row (14,000 cells when the sites filter is cleared). Rows here are one line high,
+        without labels. Textual 8.2.8."""
+        new_rows = list(new_rows)
+        if any(self.rows[k].label is not None or self.rows[k].height != 1 for k in new_rows if k in self.rows):
+            super()._update_dimensions(new_rows)  # not added by sync: as DataTable does
+            return
+        for column_key, column in self.columns.items():
+            column.content_width = max(column.content_width, max(self._counts(column_key), default=0))
+        super()._update_dimensions(())
+
+    def _counts(self, column_key: ColumnKey) -> Counter[int]:
+        counts = self._widths.get(column_key)
+        if counts is None or counts.total() != self.row_count:  # rows came another way: count afresh
+            counts = self._widths[column_key] = Counter(
+                self._width(self._data[row_key].get(column_key)) for row_key in self.rows)
+        return counts
 
     def _width(self, value: object) -> int:
         """What measure() gives for a cell of height 1 (for a Text: its widest line, without console options)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets._data_table import ColumnKey
 
 from widgets.keyed_table import KeyedTable, TableRow
 
@@ -230,3 +231,16 @@ async def test_after_a_change_only_changed_cells_are_rendered_again(monkeypatch)
         assert table.get_cell("h05", "value").plain == "value 5!"
         body = [(r, c) for r, c in rendered if r >= 0]
         assert body and set(body) <= {(5, 1)}  # not the 39 unchanged cells
+
+
+async def test_new_rows_widen_their_columns() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row("a", 0, "short")])
+        await pilot.pause()
+        value = table.columns[ColumnKey("value")]
+        assert value.content_width == len("Value")
+        table.sync([row("a", 0, "short"), row("b", 1, "a much wider value")])
+        await pilot.pause()
+        assert value.content_width == len("a much wider value")
