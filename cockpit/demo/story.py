@@ -33,9 +33,8 @@ class Story:
         minutes, secs = divmod(round(seconds), 60)
         self.timeline.record(Event(
             at=clock.now(), kind=RECOVERED, subject=host, severity=Severity.OK, source=SOURCE,
-            summary=(f"recovered: {host}'s {sites} sites answer from {standby} on every DNS server, their "
-                     f"databases moved and their /storage identical to the backup, {minutes} min {secs:02d} s "
-                     "after the first key"),
+            summary=(f"recovered {minutes} min {secs:02d} s after the first key: {host}'s {sites} sites answer "
+                     f"from {standby} on every DNS server, databases moved, /storage as the backup's"),
             evidence={"step": "recovered", "seconds_from_first_key": round(seconds, 1)}))
 
 
