@@ -227,11 +227,16 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
     def _width(self, value: object) -> int:
         """What measure() gives for a cell of height 1 (for a Text: its widest line, without console options)."""
         if isinstance(value, Text):
-            return max((cell_len(line) for line in value.plain.splitlines()), default=0)
+            plain = value.plain
+            if plain.isprintable():  # no line breaks of any kind: one line
+                return cell_len(plain)
+            return max((cell_len(line) for line in plain.splitlines()), default=0)
         return measure(self.app.console, default_cell_formatter(value, wrap=False, height=1), 1)
 
     def _count_width(self, column_key: ColumnKey, value: object, n: int) -> None:
-        counts = self._widths.setdefault(column_key, Counter())
+        counts = self._widths.get(column_key)
+        if counts is None:
+            counts = self._widths[column_key] = Counter()
         width = self._width(value)
         counts[width] += n
         if counts[width] <= 0:
