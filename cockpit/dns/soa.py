@@ -10,10 +10,9 @@ import dns.exception
 import dns.rcode
 import dns.rdatatype
 
-from cockpit import clock
 from cockpit.dns.classify import classify_error
 from cockpit.dns.model import Server, SoaStatus
-from cockpit.dns.query import TRIES, exchange, make_query
+from cockpit.dns.query import QueryFailed, exchange_tried, make_query
 from cockpit.untrusted import printable
 
 
@@ -37,19 +36,12 @@ async def soa_serial(server: Server, zone: str, *, timeout: float, limit: asynci
     """The server's serial; tried twice before a timeout, as an address query is (one lost packet)."""
     q = make_query(zone, "SOA", recursion=False)
     async with limit:
-        for attempt in range(1, TRIES + 1):
-            at = clock.now()
-            try:
-                response, _ = await exchange(q, server, timeout)
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:  # any failure is this server's, never the sweep's
-                if attempt < TRIES and isinstance(e, dns.exception.Timeout | TimeoutError):
-                    continue
-                answer = classify_error(e, server=server, qtype="SOA", queried_at=at, timeout=timeout,
-                                        tries=attempt)
-                return SoaStatus(server, None, at, error=answer.error or "no answer")
+        try:
+            response, _, at = await exchange_tried(q, server, timeout)
+        except QueryFailed as f:
+            answer = classify_error(f.cause, server=server, qtype="SOA", queried_at=f.at, timeout=timeout,
+                                    tries=f.tries)
+            return SoaStatus(server, None, f.at, error=answer.error or "no answer")
     if response.rcode() != dns.rcode.NOERROR:
         return SoaStatus(server, None, at, error=dns.rcode.to_text(response.rcode()))
     for rrset in response.answer:
