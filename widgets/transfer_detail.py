@@ -14,7 +14,7 @@ from cockpit.transfers.model import ImportStatus
 from cockpit.transfers.verify import Counts
 from widgets import palette
 from widgets.host_text import host_text
-from widgets.transfer_rows import duration, size, sizes, state_text
+from widgets.transfer_rows import duration, files, size, sizes, state_text
 
 
 def _line(out: Text, label: str, value: str | Text, style: str = "") -> None:
@@ -51,11 +51,9 @@ def import_detail_text(s: ImportStatus | None, now: datetime | None = None) -> T
         _line(out, "rsync exit", str(s.exit_code))
     if s.cause:
         _line(out, "rsync said", s.cause)
-    files = f"{s.files_done if s.files_done is not None else '?':,} / {s.files_total:,} entries" \
-        if s.files_total is not None else "? entries"
     moving = f", {size(int(s.rate_bps))}/s" if s.rate_bps else ""
     eta = f", ETA {duration(s.eta_seconds)}" if s.eta_seconds is not None else ""
-    _line(out, "Done", f"{sizes(s.bytes_done, s.bytes_total)}, {files}{moving}{eta}")
+    _line(out, "Done", f"{sizes(s.bytes_done, s.bytes_total)}, {files(s) or '?'} entries{moving}{eta}")
     who = f" by {s.started_by}" if s.started_by else ""
     _line(out, "Started", f"{_when(s.started_at)}{who}" + (f", resumed {s.resumes}×" if s.resumes else ""))
     if s.updated_at is not None:

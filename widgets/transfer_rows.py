@@ -109,11 +109,17 @@ def bar(s: ImportStatus) -> Text:
     return out
 
 
-def _files(s: ImportStatus) -> Text:
+def files(s: ImportStatus) -> str | None:
+    """``1,000 / 2,021`` (``? / 2,021`` before a count of what is done); None without a total."""
     if s.files_total is None:
-        return _NONE
+        return None
     done = "?" if s.files_done is None else f"{s.files_done:,}"
-    return Text(f"{done} / {s.files_total:,}", end="")
+    return f"{done} / {s.files_total:,}"
+
+
+def _files(s: ImportStatus) -> Text:
+    shown = files(s)
+    return _NONE if shown is None else Text(shown, end="")
 
 
 def _bytes(s: ImportStatus) -> Text:

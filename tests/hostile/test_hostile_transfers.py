@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cockpit.transfers import progress, verify
 from cockpit.transfers.classify import classify
 from cockpit.transfers.dump import parse_dump
+from widgets.transfer_detail import import_detail_text
 from widgets.transfer_rows import detail_text, summary_text, transfer_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "transfers"
@@ -68,6 +69,7 @@ def test_state_listing_classifies_and_renders_safely(files: dict[str, bytes], al
                 assert_safe_text(cell)
         for s in statuses:
             assert_safe_text(detail_text(s), multiline=True)
+            assert_safe_text(import_detail_text(s, datetime.fromtimestamp(NOW, UTC)), multiline=True)
             assert s.bytes_done is None or s.bytes_done >= 0
         assert_safe_text(summary_text(statuses, datetime.fromtimestamp(NOW, UTC), datetime.fromtimestamp(NOW, UTC)))
 

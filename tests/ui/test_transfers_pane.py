@@ -46,6 +46,10 @@ def test_a_total_without_a_count_done_shows_a_question_mark() -> None:
     # A verification that counted the source (total known) before any transfer line said how many are done.
     row = next(iter(transfer_rows([imp("v", TransferState.VERIFYING, files=(None, 1519))])))
     assert row.cells[6].plain == "? / 1,519"
+    from widgets.transfer_detail import import_detail_text  # the detail screen formatted it as '?':, and raised
+
+    detail = import_detail_text(imp("v", TransferState.VERIFYING, files=(None, 1519)), NOW).plain
+    assert "? / 1,519 entries" in detail
 
 
 def test_summary_totals_and_overall_eta() -> None:
