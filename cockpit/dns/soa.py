@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
-import dns.exception
 import dns.rcode
 import dns.rdatatype
 

@@ -11,7 +11,7 @@ concurrently under one global cap, plus each nameserver's SOA serial.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -74,13 +74,12 @@ class DnsMonitor:
             if d is None:
                 self.report = DnsReport(zone="", sites=(), soa=(), swept_at=clock.now(), problems=(NOT_MONITORED,))
                 return self.report
-            from cockpit.dns.soa import mark_lagging, soa_serial  # dnspython: only for an inventory with [dns]
+            from cockpit.dns.soa import mark_lagging  # dnspython: only for an inventory with [dns]
 
             servers, problems = await self.servers()
             state = self.state()
             limit = asyncio.Semaphore(d.concurrency)
-            soa_jobs = [soa_serial(s, d.zone, timeout=d.timeout, limit=limit)
-                        for s in servers if s.kind is ServerKind.AUTHORITATIVE]
+            soa_jobs = self._soa_jobs(servers, limit)
             tgts = targets(self.inventory, state)
             site_jobs = [self._ask_site(t, servers, limit) for t in tgts]
             results = await asyncio.gather(asyncio.gather(*soa_jobs), asyncio.gather(*site_jobs))
@@ -98,7 +97,7 @@ class DnsMonitor:
         d = self.inventory.dns
         if d is None:
             return None
-        from cockpit.dns.soa import mark_lagging, soa_serial
+        from cockpit.dns.soa import mark_lagging
 
         state = self.state()
         t = next((t for t in targets(self.inventory, state) if t.site == site), None)
@@ -106,15 +105,23 @@ class DnsMonitor:
             return None
         servers, _ = await self.servers()
         limit = asyncio.Semaphore(d.concurrency)
-        soa_jobs = [soa_serial(s, d.zone, timeout=d.timeout, limit=limit)
-                    for s in servers if s.kind is ServerKind.AUTHORITATIVE]
-        statuses, answers = await asyncio.gather(asyncio.gather(*soa_jobs), self._ask_site(t, servers, limit))
+        statuses, answers = await asyncio.gather(asyncio.gather(*self._soa_jobs(servers, limit)),
+                                                 self._ask_site(t, servers, limit))
         soa = mark_lagging(statuses)
         result = self._evaluate(t, answers, changes.read(state), soa)
         if self.report is not None:
             self.report = replace(self.report, soa=tuple(soa), sites=tuple(result if s.site == site else s
                                                                            for s in self.report.sites))
         return result
+
+    def _soa_jobs(self, servers: Sequence[Server], limit: asyncio.Semaphore) -> list[Coroutine[Any, Any, SoaStatus]]:
+        """One SOA query per authoritative server (which hold the newest zone), under the sweep's cap."""
+        from cockpit.dns.soa import soa_serial
+
+        d = self.inventory.dns
+        assert d is not None
+        return [soa_serial(s, d.zone, timeout=d.timeout, limit=limit)
+                for s in servers if s.kind is ServerKind.AUTHORITATIVE]
 
     async def _ask_site(self, t: SiteTarget, servers: Sequence[Server], limit: asyncio.Semaphore) -> list[Answer]:
         from cockpit.dns.query import ask  # dnspython: only for an inventory with [dns]

@@ -134,7 +134,6 @@ def _stale_apply(lab: LabContext, host: HostHandle, args: list[str]) -> dict[str
 
 
 def _stale_heal(lab: LabContext, host: HostHandle, rec: FaultRec) -> None:
-
     svc = _svc(host)
     _write_conf(lab, host, svc, ())
     _restart(lab, host)
