@@ -17,7 +17,7 @@ from rich.text import Text
 
 from cockpit.severity import Severity
 from cockpit.tables.model import SiteState, SiteStateName
-from cockpit.tables.verdict import Verdict, verdict
+from cockpit.tables.verdict import Verdict, fresh_until, verdict
 from widgets.host_text import host_text
 from widgets.keyed_table import TableRow
 from widgets.palette import Role, no_color, style
@@ -108,16 +108,8 @@ class Verdicts:
                 and (hit[3] is None or now <= hit[3]):
             return hit[4]
         v = verdict(site, now, stale_after)
-        self._cache[site.name] = (site.version, stale_after, now, _fresh_until(site, stale_after), v)
+        self._cache[site.name] = (site.version, stale_after, now, fresh_until(site, stale_after), v)
         return v
-
-
-def _fresh_until(site: SiteState, stale_after: float | None) -> datetime | None:
-    """Until when no result of the site grows stale with time (None: never), as :func:`is_stale` has it."""
-    if stale_after is None:
-        return None
-    times = [t.checked_at for t in site.tables.values() if not t.stale and t.checked_at is not None]
-    return min(times) + timedelta(seconds=stale_after) if times else None
 
 
 def shown_stale(site: SiteState, v: Verdict) -> bool:

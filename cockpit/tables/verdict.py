@@ -35,6 +35,16 @@ def is_stale(t: TableState, now: datetime, stale_after: float | None) -> bool:
     return at is not None and stale_after is not None and now - at > timedelta(seconds=stale_after)
 
 
+def fresh_until(site: SiteState, stale_after: float | None) -> datetime | None:
+    """Until when none of the site's results grows stale with time, as :func:`is_stale` has it (None:
+    never; a result stale already stays so whatever the time). A verdict holds until then, or until the
+    site changes."""
+    if stale_after is None:
+        return None
+    times = [t.checked_at for t in site.tables.values() if not t.stale and t.checked_at is not None]
+    return min(times) + timedelta(seconds=stale_after) if times else None
+
+
 def verdict(site: SiteState, now: datetime, stale_after: float | None = None) -> Verdict:
     tables = list(site.tables.values())
     corrupt = tuple(sorted(n for n, t in site.tables.items() if t.status.bad))

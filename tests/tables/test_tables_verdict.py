@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from cockpit.severity import Severity
 from cockpit.tables.model import CheckMessage, SiteState, SiteStateName, TableCheck, TableInfo, TableState, TableStatus
 from cockpit.tables.to_json import site_json
-from cockpit.tables.verdict import verdict
+from cockpit.tables.verdict import fresh_until, verdict
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
 
@@ -81,3 +81,14 @@ def test_a_first_check_under_way_is_checking_and_a_recheck_keeps_the_last_result
     assert verdict(again, NOW).state is SiteStateName.OK
     corrupt_while_checking = _site(_t("a", TableStatus.CORRUPT), _t("b", None), checking=True)
     assert verdict(corrupt_while_checking, NOW).state is SiteStateName.CORRUPT
+
+
+def test_fresh_until_is_when_the_oldest_fresh_result_turns_stale() -> None:
+    site = _site(_t("a", TableStatus.OK, age=10), _t("b", TableStatus.OK, age=40))
+    until = fresh_until(site, 60)
+    assert until == NOW + timedelta(seconds=20)  # b, checked 40 s ago
+    assert verdict(site, until, 60).state is SiteStateName.OK  # the verdict holds until then...
+    assert verdict(site, until + timedelta(seconds=1), 60).state is SiteStateName.UNKNOWN  # ...and no longer
+    # a result stale already stays so whatever the time: it sets no limit
+    assert fresh_until(_site(*site.tables.values(), _t("c", TableStatus.OK, stale=True, age=500)), 60) == until
+    assert fresh_until(site, None) is None
