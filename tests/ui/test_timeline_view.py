@@ -6,6 +6,7 @@ from collections import deque
 from datetime import timedelta
 
 import pytest
+from textual.pilot import Pilot
 from ui_states import HOSTILE, NOW
 
 from cockpit import clock
@@ -37,6 +38,15 @@ async def loaded(pilot, screen: TimelineScreen, after: int) -> None:
     raise AssertionError("the timeline view never read the events")
 
 
+async def opened(pilot: Pilot[int]) -> TimelineScreen:
+    """Press t: the timeline view, once it has read the events."""
+    await pilot.press("t")
+    screen = pilot.app.screen
+    assert isinstance(screen, TimelineScreen)
+    await loaded(pilot, screen, 0)
+    return screen
+
+
 @pytest.fixture
 def engine(make_inventory, closed_port, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setattr(timeline_screen, "REFRESH_SECONDS", 0.02)
@@ -48,10 +58,7 @@ async def test_t_opens_the_timeline_and_it_follows_new_events_and_actions(engine
                                  probe="/proc/mounts on 198.18.0.101", mount="/dev/md1 /srv ext4 ro"))
     app = CockpitApp(engine, poll=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("t")
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
-        await loaded(pilot, screen, 0)
+        screen = await opened(pilot)
         text = log_text(screen)
         assert "web1: /srv is read-only" in text
         assert "evidence: /proc/mounts on 198.18.0.101; mount: /dev/md1 /srv ext4 ro" in text
@@ -78,10 +85,7 @@ async def test_t_opens_the_timeline_and_it_follows_new_events_and_actions(engine
 async def test_an_empty_timeline_says_so(engine: Engine) -> None:
     app = CockpitApp(engine, poll=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("t")
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
-        await loaded(pilot, screen, 0)
+        screen = await opened(pilot)
         assert "No events yet" in log_text(screen)
         await pilot.press("escape")
         assert not isinstance(app.screen, TimelineScreen)
@@ -93,10 +97,7 @@ async def test_a_timeline_past_its_memory_bound_says_where_the_rest_is(engine: E
         engine.timeline.observe(seen("host/web1/reach", "down" if i % 2 == 0 else "ok", f"change {i}", i))
     app = CockpitApp(engine, poll=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("t")
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
-        await loaded(pilot, screen, 0)
+        screen = await opened(pilot)
         about = str(screen.query_one("#timeline-sources").render())
         assert "2 events," in about and "1 older one is in the files" in about
         assert "change 0" not in log_text(screen) and "change 2" in log_text(screen)
