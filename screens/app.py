@@ -32,6 +32,7 @@ from screens.styles import css_paths as screen_css
 from screens.timeline import TimelineScreen
 from screens.transfers_feed import TransfersFeed, TransfersPolled
 from screens.wallboard import WallboardScreen
+from widgets import palette
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
@@ -57,6 +58,7 @@ class CockpitApp(ActionKeys, App[int]):
     def __init__(self, engine: Engine, *, poll: bool = True, wallboard: bool = False) -> None:
         """``poll=False`` starts no sweeps (snapshots feed state with :meth:`show_disks`)."""
         super().__init__()
+        palette.follow(self.no_color)  # one look at NO_COLOR, Textual's own
         self.engine = engine
         self.keys = keymap.resolve(engine.inventory.keys)
         self._poll = poll

@@ -28,9 +28,23 @@ _MONO: dict[Role, str] = {
 }
 
 
-def no_color() -> bool:
+def _from_environment() -> bool:
     """The same rule as Textual's: NO_COLOR set, to anything."""
     return os.environ.get("NO_COLOR") is not None
+
+
+_mono = [_from_environment()]  # one flag, set by the app (a list: no ``global`` statement)
+
+
+def follow(app_no_color: bool) -> None:
+    """Take the app's own look at NO_COLOR (Textual makes it once, when the app is built). Every cell
+    asked os.environ before: a missing key raises and is caught inside it, and that was 9 % of an idle
+    wallboard's CPU (bench/idle_cpu.py)."""
+    _mono[0] = app_no_color
+
+
+def no_color() -> bool:
+    return _mono[0]
 
 
 def style(role: Role) -> str:
