@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
 
 
-def sites_part(engine: Engine) -> tuple[list[dict[str, Any]], Severity]:
-    """A corrupt table makes the status critical; a site that cannot be vouched for, at least unknown."""
+def sites_part(engine: Engine, *, tables: bool = True) -> tuple[list[dict[str, Any]], Severity]:
+    """A corrupt table makes the status critical; a site that cannot be vouched for, at least unknown.
+    ``tables=False`` leaves out each site's ``tables`` list."""
     checker = engine.tables
     stale_after = checker.recheck_interval * 2 + 60
     sites = list(checker.sites.values())
-    return sites_json(sites, stale_after), sites_severity(sites, stale_after)
+    return sites_json(sites, stale_after, tables=tables), sites_severity(sites, stale_after)
