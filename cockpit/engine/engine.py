@@ -42,7 +42,8 @@ class Engine:
         self.gate = ActionGate(read_only, read_only_reason)
         self.pool = SshPool(inventory.hosts, accept_new=accept_new,
                             connect_concurrency=inventory.defaults.connect_concurrency,
-                            max_output_bytes=inventory.defaults.max_output_bytes)
+                            max_output_bytes=inventory.defaults.max_output_bytes,
+                            sweep_interval=inventory.defaults.refresh)
         self.hosts: dict[str, HostState] = {
             h.name: HostState(name=h.name, address=h.address, role=h.role) for h in inventory.hosts
         }

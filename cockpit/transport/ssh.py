@@ -61,11 +61,15 @@ class _Slot:
 
 class SshPool:
     def __init__(self, hosts: Iterable[Host], *, accept_new: bool = False,
-                 connect_concurrency: int = 32, max_output_bytes: int = 8 * 1024 * 1024):
+                 connect_concurrency: int = 32, max_output_bytes: int = 8 * 1024 * 1024,
+                 sweep_interval: float = 0.0):
+        """``sweep_interval``: how often the cockpit talks to every host anyway (the disk sweep); its
+        answers keep a connection known alive, so keepalives are only sent when a sweep is late."""
         self._slots = {h.name: _Slot(h) for h in hosts}
         self._accept_new = accept_new
         self._connecting = asyncio.Semaphore(connect_concurrency)
         self._max_output = max_output_bytes
+        self._sweep_interval = max(0.0, sweep_interval)
         self._closed = False
         self.reuse_shells = True  # False: reuse=True is ignored (a bench compares both paths in one run)
         self.files = ClientFiles()  # known_hosts and keys, parsed once for all connections
@@ -297,7 +301,9 @@ class SshPool:
             "known_hosts": self.files.known_hosts(khp) if khp.exists() else ([], [], []),
             "connect_timeout": (h.connect_timeout + 1) * WALL_CAP,
             "login_timeout": (h.connect_timeout + 1) * WALL_CAP,
-            "keepalive_interval": max(2.0, h.connect_timeout),
+            # A keepalive every connect_timeout went out just before most sweeps' answers (5 s each):
+            # a tenth of an idle wallboard's CPU, for nothing the sweep does not learn anyway.
+            "keepalive_interval": max(2.0, h.connect_timeout + self._sweep_interval),
             "keepalive_count_max": 3,
             # AES-GCM first: one AES-NI call per packet where chacha20-poly1305 takes two in Python;
             # it halves the cipher's CPU on MySQL tunnels that carry thousands of small statements.
