@@ -242,8 +242,9 @@ class Transfers:
         nonce = secrets.token_hex(8)
         h = self.inventory.host(host)
         try:
+            # read-only and leaves no process: the host's probe shell, not a new SSH session per poll
             r = await self.pool.run(host, remote.status_command(self.inventory.storage.state_dir, nonce),
-                                    timeout=h.command_timeout, max_bytes=MAX_DUMP)
+                                    timeout=h.command_timeout, max_bytes=MAX_DUMP, reuse=True)
         except (HostDown, ProbeError) as e:
             self._host_failed(host, f"{host}: {printable(str(e))}")
             return None
