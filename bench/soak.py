@@ -131,7 +131,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     took = lab_up(lab, args.hosts)
     print(f"lab of {args.hosts} hosts up in {took:.0f} s; load {load_average()}", flush=True)
     inv = write_inventory(lab, args.refresh)
-    wall = Wallboard(inv, tracemalloc_dir=trace_dir)
+    wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=True)
     faults = Faults(lab, args.hosts)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built

@@ -2,7 +2,7 @@
 (``CockpitApp(wallboard=True)``, as ``cockpit --wallboard`` builds it) on a
 real pty, or a baseline in the same pty.
 
-    wallboard_child.py --inventory INV [--mode wallboard|no-poll|plain] [--tracemalloc DIR]
+    wallboard_child.py --inventory INV [--mode wallboard|no-poll|plain] [--tracemalloc DIR] [--heap]
 
 Modes: ``wallboard`` (the real thing, every poller on), ``no-poll`` (the same
 wallboard, no sweeps: what rendering and timers cost alone), ``plain`` (an idle
@@ -109,11 +109,12 @@ def heap() -> dict[str, Any]:
     return out
 
 
-async def every_minute(rep: Reporter, directory: Path | None) -> None:
+async def every_minute(rep: Reporter, directory: Path | None, with_heap: bool) -> None:
     k = 0
     while True:
         await asyncio.sleep(60.0)
-        rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
+        if with_heap:
+            rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
         if directory is not None:
             tracemalloc.take_snapshot().dump(str(directory / f"snap-{k}.pickle"))
         k += 1
@@ -124,6 +125,7 @@ def main() -> int:
     ap.add_argument("--inventory", required=True)
     ap.add_argument("--mode", choices=("wallboard", "no-poll", "plain"), default="wallboard")
     ap.add_argument("--tracemalloc", metavar="DIR")
+    ap.add_argument("--heap", action="store_true", help="report heap figures every minute (costs CPU)")
     args = ap.parse_args()
     rep = Reporter()
     app: App[int]
@@ -138,7 +140,7 @@ def main() -> int:
         tracemalloc.start(6)
 
     async def reporting_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
-        await every_minute(rep, directory)
+        await every_minute(rep, directory, args.heap)
 
     app.run(auto_pilot=reporting_pilot)
     return 0

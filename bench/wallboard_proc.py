@@ -86,7 +86,9 @@ class Wallboard:
     (the last 16 KiB kept: a traceback ends up there). Textual draws on stderr, so stderr is the pty too."""
 
     def __init__(self, inventory: Path, mode: str = "wallboard", size: tuple[int, int] = (200, 60),
-                 tracemalloc_dir: Path | None = None) -> None:
+                 tracemalloc_dir: Path | None = None, heap: bool = False) -> None:
+        """``heap``: the child reports its heap figures every minute (the soak reads them; walking every
+        object costs more CPU than an idle wallboard, so the idle-CPU bench leaves it off)."""
         self.sweeps = self.failed = 0
         self.heap: dict[str, Any] = {}  # the child's latest heap figures (wallboard_child.heap)
         master, slave = pty.openpty()
@@ -98,6 +100,8 @@ class Wallboard:
         argv = [sys.executable, str(HERE / "wallboard_child.py"), "--inventory", str(inventory), "--mode", mode]
         if tracemalloc_dir is not None:
             argv += ["--tracemalloc", str(tracemalloc_dir)]
+        if heap:
+            argv.append("--heap")
         self._tail = b""
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                                      pass_fds=(wr,), start_new_session=True)
