@@ -10,7 +10,7 @@ from textual.message import Message
 
 from cockpit.engine.hoststate import HostState
 from cockpit.severity import Severity, worst
-from widgets.disk_rows import COLUMNS, disk_rows
+from widgets.disk_rows import COLUMNS, DiskRows, looks_same
 from widgets.keyed_table import KeyedTable
 from widgets.pane import Pane
 from widgets.severity_style import SEVERITY
@@ -27,6 +27,7 @@ class DiskPane(Pane):
     def __init__(self) -> None:
         super().__init__("disks", "Disks", "Disks & mounts")
         self._hosts: Mapping[str, HostState] = {}
+        self._rows = DiskRows()  # rows per host, built anew only for hosts that changed
 
     def compose(self) -> ComposeResult:
         yield KeyedTable(COLUMNS, id="disk-table")
@@ -36,13 +37,13 @@ class DiskPane(Pane):
         return self.query_one("#disk-table", KeyedTable)
 
     def show_hosts(self, hosts: Mapping[str, HostState]) -> None:
-        unchanged = hosts.keys() == self._hosts.keys() and all(_looks_same(h, self._hosts[n]) for n, h in hosts.items())
+        unchanged = hosts.keys() == self._hosts.keys() and all(looks_same(h, self._hosts[n]) for n, h in hosts.items())
         self._hosts = hosts
         if not unchanged:  # a sweep where no host changed (the engine keeps unchanged reports) costs no render
             self.state_changed()
 
     def render_state(self) -> None:
-        self.table.sync(disk_rows(self._hosts.values()))
+        self.table.sync(self._rows.rows(self._hosts.values()))
 
     def selected_host(self) -> str | None:
         return self.table.cursor_group()
@@ -62,9 +63,3 @@ class DiskPane(Pane):
     def on_keyed_table_detail_requested(self, event: KeyedTable.DetailRequested) -> None:
         event.stop()
         self.post_message(self.HostChosen(event.group))
-
-
-def _looks_same(new: HostState, old: HostState) -> bool:
-    """Everything the rows and the headline show (widgets/disk_rows.py): not the sweep's time."""
-    return (new.name == old.name and new.reach is old.reach and new.error == old.error
-            and new.disk is old.disk)

@@ -42,6 +42,34 @@ def disk_rows(hosts: Iterable[HostState]) -> list[TableRow]:
     return rows
 
 
+def looks_same(new: HostState, old: HostState) -> bool:
+    """Everything a host's rows (and the pane's headline) show is the same: not the sweep's time."""
+    return (new.name == old.name and new.reach is old.reach and new.error == old.error
+            and new.disk is old.disk)
+
+
+class DiskRows:
+    """:func:`disk_rows` that builds rows anew only for the hosts that changed since the last call.
+
+    A host that looks the same (:func:`looks_same`: the engine keeps an unchanged disk report) gets
+    the very rows it got last time, which :meth:`KeyedTable.sync` skips without comparing cells: one
+    changed host cost a render of every host's rows (1,000 hosts: one 100-300 ms step of the UI's loop)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[HostState, list[TableRow]]] = {}
+
+    def rows(self, hosts: Iterable[HostState]) -> list[TableRow]:
+        out: list[TableRow] = []
+        kept: dict[str, tuple[HostState, list[TableRow]]] = {}
+        for state in hosts:
+            hit = self._last.get(state.name)
+            rows = hit[1] if hit is not None and looks_same(state, hit[0]) else host_rows(state)
+            kept[state.name] = (state, rows)
+            out.extend(rows)
+        self._last = kept  # hosts no longer shown are forgotten
+        return out
+
+
 def host_rows(state: HostState) -> list[TableRow]:
     host_order = (0 if state.reach in DOWN else 1, -state.severity.rank, state.name)
     name = Text(state.name, style="bold", end="")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from rich.text import Text
-from ui_states import HOSTILE, down, filling, healthy, hostile, mixed_fleet, ro_root
+from ui_states import CHECKED, HOSTILE, down, filling, healthy, hostile, mixed_fleet, ro_root
 
 from cockpit.disk.model import KernelLog
 from cockpit.engine.hoststate import Reach
 from cockpit.severity import Severity
-from widgets.disk_rows import COLUMNS, disk_rows, kernel_cell, raid_cell
+from widgets.disk_rows import COLUMNS, DiskRows, disk_rows, kernel_cell, raid_cell
 
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
@@ -84,3 +87,20 @@ def test_row_keys_are_unique_even_for_a_mount_listed_twice() -> None:
 
     rows = disk_rows([replace(state, disk=replace(state.disk, mounts=doubled))])
     assert len({r.key for r in rows}) == len(rows) == 3
+
+
+def test_kept_rows_are_reused_only_for_hosts_that_look_the_same() -> None:
+    fleet = mixed_fleet()
+    rows = DiskRows()
+    first = rows.rows(fleet.values())
+    assert first == disk_rows(fleet.values())
+    later = CHECKED + timedelta(seconds=5)
+    same = {n: replace(h, checked_at=later) for n, h in fleet.items()}  # same reports, a newer sweep
+    second = rows.rows(same.values())
+    assert len(second) == len(first) and all(a is b for a, b in zip(second, first, strict=True))
+    changed = {**same, "web2": filling("web2"), "db1": down("db1", Reach.UNTRUSTED, "host key CHANGED")}
+    third = rows.rows(changed.values())
+    assert third == disk_rows(changed.values())  # what computing afresh gives
+    fresh = {r.key for r in third if not any(r is old for old in first)}
+    assert {r.key.split("\0")[0] for r in third if r.key in fresh} == {"web2", "db1"}
+    assert rows.rows([fleet["web2"]]) == disk_rows([fleet["web2"]])  # hosts gone are forgotten
