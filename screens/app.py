@@ -16,9 +16,10 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from cockpit import keymap, secret_files
+from cockpit import keymap, memory, secret_files
 from cockpit.engine.hoststate import HostState
 from cockpit.untrusted import printable
+from screens import gc_freeze
 from screens.action_keys import ActionKeys, action_bindings
 from screens.dashboard import DashboardScreen
 from screens.dns_view import DnsFeed, DnsSwept
@@ -42,6 +43,9 @@ from widgets.transfers_pane import TransfersPane
 
 if TYPE_CHECKING:
     from cockpit.engine.engine import Engine
+
+
+GIVE_BACK_SECONDS = 60.0  # free heap pages go back to the system this often
 
 
 class CockpitApp(ActionKeys, App[int]):
@@ -88,6 +92,7 @@ class CockpitApp(ActionKeys, App[int]):
         quit_on_signals(self)  # SIGTERM/SIGHUP quit cleanly (screens/signals.py)
         self.set_keymap(dict(self.engine.inventory.keys))
         self.report_incomplete_actions()
+        self.set_interval(GIVE_BACK_SECONDS, memory.give_back, name="memory")  # flat RSS over days (cockpit/memory.py)
         for warning in secret_files.warnings(self.engine.inventory):  # secret files other users can read
             self.notify(warning, title="cockpit", severity="warning", timeout=30, markup=False)
 
@@ -107,6 +112,7 @@ class CockpitApp(ActionKeys, App[int]):
         if not self.screen_stack or not self.is_running:  # the app closes: its screens are (being) taken apart
             return
         self.show_disks(message)
+        gc_freeze.after_sweep()  # a long-lived cockpit: start-up objects out of full collections (screens/gc_freeze.py)
 
     def show_disks(self, message: DisksSwept) -> None:
         self.hosts = message.hosts
