@@ -22,6 +22,7 @@ from textual import events
 from cockpit.engine.engine import Engine
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.inventory import load_inventory
+from screens import gc_freeze
 from screens.app import CockpitApp
 
 KEY_WAIT = 5.0  # a key not answered within this is recorded as this
@@ -45,6 +46,7 @@ async def main(inventory: str, sweeps: int, refresh: float) -> dict[str, Any]:
 
     engine.sweep_disks = timed_sweep  # type: ignore[method-assign]
     app = CockpitApp(engine)
+    gc_freeze.enable()  # as the cockpit command does (screens/launch.py)
     during: list[float] = []
     idle: list[float] = []
     async with app.run_test(size=(200, 60)):

@@ -17,12 +17,14 @@ class TextualUI:
 
     def run_dashboard(self, args: argparse.Namespace, inventory: Inventory) -> int:
         from cockpit.engine.engine import Engine
+        from screens import gc_freeze
         from screens.app import CockpitApp
 
         wallboard = bool(getattr(args, "wallboard", False))
         engine = Engine(inventory, read_only=args.read_only or wallboard, accept_new=args.accept_new,
                         read_only_reason="--wallboard" if wallboard else "--read-only")
         app = CockpitApp(engine, wallboard=wallboard)
+        gc_freeze.enable()  # one long-lived app in this process (screens/gc_freeze.py)
         if getattr(args, "dry_run", False):
             engine.gate.enable_dry_run()  # actions show their plans, nothing is executed
         drill = getattr(args, "demo_drill", None)  # cockpit demo --auto: the runbook pressed through this UI
