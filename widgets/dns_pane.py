@@ -10,6 +10,7 @@ from textual.widgets import Static
 from cockpit import clock
 from cockpit.dns.model import DnsReport
 from cockpit.severity import Severity, worst
+from widgets import quiet_update
 from widgets.dns_rows import COLUMNS, dns_rows, summary_text
 from widgets.keyed_table import KeyedTable
 from widgets.pane import Pane
@@ -46,7 +47,8 @@ class DnsPane(Pane):
 
     def render_state(self) -> None:
         now = clock.now()
-        self.query_one("#dns-summary", Static).update(summary_text(self._report, now))
+        # a DNS sweep every 10 s: a layout pass of the whole screen only when the summary's shape changes
+        quiet_update.show(self.query_one("#dns-summary", Static), summary_text(self._report, now))
         self.table.sync(dns_rows(self._report, now))
 
     def selected_site(self) -> str | None:
