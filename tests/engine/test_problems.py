@@ -20,7 +20,7 @@ def engine(tmp_path) -> Engine:
 
 def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(engine, monkeypatch) -> None:
     # The areas' status --json parts, as their engines would give them (the contract the wallboard reads).
-    monkeypatch.setattr(sites_json, "sites_part", lambda e: ([
+    monkeypatch.setattr(sites_json, "sites_part", lambda e, tables=True: ([
         {"name": "shop1", "host": "web1", "severity": "critical", "state": "corrupt", "corrupt_tables": ["worker"]},
         {"name": "blog", "host": "web2", "severity": "ok", "state": "ok", "corrupt_tables": []},
     ], Severity.CRITICAL))

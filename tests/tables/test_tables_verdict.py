@@ -92,3 +92,11 @@ def test_fresh_until_is_when_the_oldest_fresh_result_turns_stale() -> None:
     # a result stale already stays so whatever the time: it sets no limit
     assert fresh_until(_site(*site.tables.values(), _t("c", TableStatus.OK, stale=True, age=500)), 60) == until
     assert fresh_until(site, None) is None
+
+
+def test_site_json_without_tables_is_the_same_verdict_without_the_table_list() -> None:
+    """The wallboard's problem list asks for the verdict only (tables=False); every other key is the same."""
+    s = _site(_t("worker", TableStatus.CORRUPT), _t("users", TableStatus.OK, stale=True))
+    whole, head = site_json(s, NOW, stale_after=600), site_json(s, NOW, stale_after=600, tables=False)
+    assert "tables" not in head and len(whole["tables"]) == 2
+    assert head == {k: v for k, v in whole.items() if k != "tables"}
