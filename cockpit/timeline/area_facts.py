@@ -42,7 +42,10 @@ async def observe_areas(timeline: Timeline, engine: Engine) -> None:
 def _sites(engine: Engine) -> list[Observation]:
     from cockpit.status.sites_json import sites_part
 
-    return [o for s in sites_part(engine)[0] if (o := site_observation(s)) is not None]
+    sites = sites_part(engine, tables=False)[0]  # after every disk sweep: the table lists only when needed
+    if any(s.get("corrupt_tables") for s in sites):
+        sites = sites_part(engine)[0]  # the evidence: the first corrupt table's CHECK messages
+    return [o for s in sites if (o := site_observation(s)) is not None]
 
 
 def _dns(engine: Engine) -> list[Observation]:

@@ -28,3 +28,31 @@ def test_site_unknown_states_are_no_news() -> None:
     sound = site_observation({"name": "acme", "host": "web1", "severity": "ok", "corrupt_tables": [],
                               "tables_checked": 12, "checked_at": "2026-11-25T19:00:00Z"})
     assert sound is not None and sound.value == "sound" and sound.at is not None and sound.at.hour == 19
+
+
+def test_after_a_sweep_a_corrupt_site_carries_its_first_corrupt_tables_check_messages(tmp_path) -> None:
+    """_sites reads the verdicts without the table lists, and fetches them only when a site is corrupt."""
+    from datetime import timedelta
+
+    from cockpit import clock
+    from cockpit.engine.engine import Engine
+    from cockpit.inventory import load_inventory
+    from cockpit.tables.model import CheckMessage, SiteState, TableCheck, TableInfo, TableState, TableStatus
+    from cockpit.timeline.area_facts import _sites
+
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[hosts]]\nname = "web1"\naddress = "127.0.0.1"\n')
+    engine = Engine(load_inventory(inv), read_only=True)
+    now = clock.now()
+
+    def site(name: str, status: TableStatus, text: str) -> SiteState:
+        check = TableCheck(status, (CheckMessage("error", text),), now - timedelta(seconds=5))
+        t = TableState(TableInfo("worker", "Aria", 10, 8192), check)
+        return SiteState(name, "web1", name, tables={"worker": t}, checked_at=now)
+
+    engine.tables.sites = {"shop": site("shop", TableStatus.OK, "OK")}
+    assert [(o.value, "check" in o.evidence) for o in _sites(engine)] == [("sound", False)]
+    engine.tables.sites["acme"] = site("acme", TableStatus.CORRUPT, "Table 'worker' is marked as crashed")
+    got = {o.subject: o for o in _sites(engine)}
+    assert got["acme"].value == "corrupt"
+    assert got["acme"].evidence["check"] == ["error: Table 'worker' is marked as crashed"]
