@@ -8,9 +8,8 @@ is never shown as OK unless every table has a fresh OK result.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import get_args
 
 import humanize
 from rich.text import Text
@@ -20,7 +19,7 @@ from cockpit.tables.model import SiteState, SiteStateName
 from cockpit.tables.verdict import Verdict, fresh_until, verdict
 from widgets.host_text import host_text
 from widgets.keyed_table import TableRow
-from widgets.palette import Role, no_color, style
+from widgets.palette import Role, style
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("site", "Site"),
@@ -44,22 +43,11 @@ _STATE_ORDER = {SiteStateName.CORRUPT: 0, SiteStateName.UNREACHABLE: 1, SiteStat
 WHICH_LIMIT = 32  # the site detail has every name and the whole error
 
 
-def looks() -> Mapping[Role, str]:
-    """Every role's style with one look at NO_COLOR: os.environ is slow, and four looks per row were
-    a quarter of a sites pane update (bench/sites_ui_latency.py)."""
-    return _looks(no_color())
-
-
-@functools.cache
-def _looks(mono: bool) -> Mapping[Role, str]:
-    return {role: style(role) for role in get_args(Role)}
-
-
-def state_text(v: Verdict, look: Mapping[Role, str] | None = None) -> Text:
+def state_text(v: Verdict) -> Text:
     symbol, label, role = STATE_LOOK[v.state]
     if v.state is SiteStateName.OK and v.severity is Severity.WARNING:
         symbol, label, role = "▲", "WARN", "warning"
-    return Text(f"{symbol} {label}", style=(look or looks())[role], end="")
+    return Text(f"{symbol} {label}", style=style(role), end="")
 
 
 def checked_plain(site: SiteState, now: datetime, stale: bool) -> tuple[str, Role | None]:
@@ -89,9 +77,9 @@ def _ago(days: int, seconds: int) -> str:
     return humanize.naturaltime(timedelta(days=days, seconds=seconds))
 
 
-def checked_text(site: SiteState, now: datetime, stale: bool, look: Mapping[Role, str] | None = None) -> Text:
+def checked_text(site: SiteState, now: datetime, stale: bool) -> Text:
     text, role = checked_plain(site, now, stale)
-    return Text(text, style=(look or looks())[role] if role else "", end="")
+    return Text(text, style=style(role) if role else "", end="")
 
 
 class Verdicts:
@@ -117,21 +105,19 @@ def shown_stale(site: SiteState, v: Verdict) -> bool:
     return any(t.stale for t in site.tables.values()) or v.state is SiteStateName.UNREACHABLE
 
 
-def site_row(site: SiteState, now: datetime, stale_after: float | None = None, v: Verdict | None = None,
-             look: Mapping[Role, str] | None = None) -> TableRow:
-    """``v``: the site's verdict, if the caller has it; ``look``: :func:`looks`, if the caller has it."""
+def site_row(site: SiteState, now: datetime, stale_after: float | None = None, v: Verdict | None = None) -> TableRow:
+    """``v``: the site's verdict, if the caller has it."""
     v = verdict(site, now, stale_after) if v is None else v
-    look = looks() if look is None else look
     stale = shown_stale(site, v)
-    bad = Text(str(len(v.corrupt)), style=look["critical"] if v.corrupt else look["muted"], end="")
+    bad = Text(str(len(v.corrupt)), style=style("critical") if v.corrupt else style("muted"), end="")
     # the names of the corrupt tables; else why the site could not be checked (not for
     # "unreachable": the state says it, the site detail has the whole error)
     why = None if site.unreachable else site.error
-    which = host_text(", ".join(v.corrupt), style=look["bad"], limit=WHICH_LIMIT) if v.corrupt else \
-        host_text(why, style=look["muted"], limit=WHICH_LIMIT, missing="")
+    which = host_text(", ".join(v.corrupt), style=style("bad"), limit=WHICH_LIMIT) if v.corrupt else \
+        host_text(why, style=style("muted"), limit=WHICH_LIMIT, missing="")
     order = (-v.severity.rank, _STATE_ORDER[v.state], site.name)
-    cells = (Text(site.name, style="bold", end=""), state_text(v, look), host_text(site.host),
-             Text(f"{v.checked}/{v.total}", end=""), bad, which, checked_text(site, now, stale, look))
+    cells = (Text(site.name, style="bold", end=""), state_text(v), host_text(site.host),
+             Text(f"{v.checked}/{v.total}", end=""), bad, which, checked_text(site, now, stale))
     return TableRow(site.name, site.name, order, cells)
 
 

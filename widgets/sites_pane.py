@@ -34,7 +34,6 @@ from widgets.site_rows import (
     Verdicts,
     checked_plain,
     checked_text,
-    looks,
     matches,
     shown_stale,
     site_row,
@@ -101,7 +100,6 @@ class SitesPane(AppChecksActions, Pane):
     def rows(self, now: datetime | None = None) -> list[TableRow]:
         """The rows to show (filtered), reusing the cached row of every unchanged site."""
         at = clock.now() if now is None else now
-        look = looks()
         out: list[TableRow] = []
         for name, site in self._sites.items():
             if not matches(site, self._filter):
@@ -110,11 +108,11 @@ class SitesPane(AppChecksActions, Pane):
             when = checked_plain(site, at, False)[0]
             hit = self._cache.get(name)
             if hit is None or hit[0] != site.version or hit[1] is not v:
-                hit = (site.version, v, when, shown_stale(site, v), site_row(site, at, self._stale_after, v, look))
+                hit = (site.version, v, when, shown_stale(site, v), site_row(site, at, self._stale_after, v))
                 self._cache[name] = hit
             elif hit[2] != when:  # only time went by ("2 minutes ago"): the other cells stand
                 version, _, _, stale, row = hit
-                checked = checked_text(site, at, stale, look)
+                checked = checked_text(site, at, stale)
                 hit = (version, v, when, stale, replace(row, cells=(*row.cells[:-1], checked)))
                 self._cache[name] = hit
             out.append(hit[4])
