@@ -16,7 +16,8 @@ from rich.text import Text
 
 from cockpit.severity import Severity
 from cockpit.tables.model import SiteState, SiteStateName
-from cockpit.tables.verdict import Verdict, fresh_until, verdict
+from cockpit.tables.verdict import Verdict, verdict
+from cockpit.tables.verdict_cache import VerdictCache
 from widgets.host_text import host_text
 from widgets.keyed_table import TableRow
 from widgets.palette import Role, style
@@ -82,24 +83,6 @@ def checked_text(site: SiteState, now: datetime, stale: bool) -> Text:
     return Text(text, style=style(role) if role else "", end="")
 
 
-class Verdicts:
-    """Each site's verdict, kept until the site changes (its ``version``) or one of its results may
-    have grown stale with time: the pane needs all 2,000 sites' verdicts for its summary at every
-    update, and computing them from 40,000 tables each time held the UI (bench/sites_ui_latency.py)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, float | None, datetime, datetime | None, Verdict]] = {}
-
-    def get(self, site: SiteState, now: datetime, stale_after: float | None) -> Verdict:
-        hit = self._cache.get(site.name)
-        if hit is not None and hit[0] == site.version and hit[1] == stale_after and hit[2] <= now \
-                and (hit[3] is None or now <= hit[3]):
-            return hit[4]
-        v = verdict(site, now, stale_after)
-        self._cache[site.name] = (site.version, stale_after, now, fresh_until(site, stale_after), v)
-        return v
-
-
 def shown_stale(site: SiteState, v: Verdict) -> bool:
     """The "Checked" cell says "(stale)"."""
     return any(t.stale for t in site.tables.values()) or v.state is SiteStateName.UNREACHABLE
@@ -131,7 +114,7 @@ def matches(site: SiteState, needle: str) -> bool:
 
 
 def summary_text(sites: Iterable[SiteState], now: datetime, progress: tuple[int, int],
-                 stale_after: float | None = None, verdicts: Verdicts | None = None) -> Text:
+                 stale_after: float | None = None, verdicts: VerdictCache | None = None) -> Text:
     counts = dict.fromkeys(SiteStateName, 0)
     for s in sites:
         counts[(verdicts.get(s, now, stale_after) if verdicts else verdict(s, now, stale_after)).state] += 1

@@ -24,6 +24,7 @@ from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.tables.model import SiteState
 from cockpit.tables.verdict import Verdict
+from cockpit.tables.verdict_cache import VerdictCache
 from widgets import quiet_update
 from widgets.bindings import AppChecksActions, bind
 from widgets.keyed_table import KeyedTable, TableRow
@@ -31,7 +32,6 @@ from widgets.pane import Pane
 from widgets.severity_style import SEVERITY
 from widgets.site_rows import (
     COLUMNS,
-    Verdicts,
     checked_plain,
     checked_text,
     matches,
@@ -70,7 +70,7 @@ class SitesPane(AppChecksActions, Pane):
         self._stale_after: float | None = None
         self._filter = ""
         self._cache: dict[str, tuple[int, Verdict, str, bool, TableRow]] = {}  # version, verdict, when, stale, row
-        self._verdicts = Verdicts()
+        self._verdicts = VerdictCache()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("no sites checked yet", style="dim"), id="sites-summary", classes="pane-summary",

@@ -17,4 +17,6 @@ def sites_part(engine: Engine, *, tables: bool = True) -> tuple[list[dict[str, A
     checker = engine.tables
     stale_after = checker.recheck_interval * 2 + 60
     sites = list(checker.sites.values())
-    return sites_json(sites, stale_after, tables=tables), sites_severity(sites, stale_after)
+    cache = checker.verdicts
+    return (sites_json(sites, stale_after, tables=tables, verdicts=cache),
+            sites_severity(sites, stale_after, verdicts=cache))

@@ -27,6 +27,7 @@ from cockpit import clock, paths
 from cockpit.inventory.model import Inventory, MySQL, Site
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.server_check import ServerCheck
+from cockpit.tables.verdict_cache import VerdictCache
 from cockpit.transport.mysql import MySqlServers, Row
 from cockpit.transport.ssh import SshPool
 
@@ -47,6 +48,7 @@ class TableChecker:
         self.sites: dict[str, SiteState] = {
             s.name: SiteState(s.name, s.host, s.database or s.name) for s in inventory.sites}
         self.recheck_interval = inventory.mysql.recheck_interval
+        self.verdicts = VerdictCache()  # shared by status --json, the problem list and the timeline
         self.sweeping = False
         self.last_sweep_at: datetime | None = None
         self._listeners: list[Listener] = []

@@ -10,6 +10,7 @@ from cockpit import clock
 from cockpit.severity import Severity, worst
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.verdict import is_stale, verdict
+from cockpit.tables.verdict_cache import VerdictCache
 
 
 def table_json(t: TableState, now: datetime, stale_after: float | None) -> dict[str, Any]:
@@ -31,10 +32,10 @@ def table_json(t: TableState, now: datetime, stale_after: float | None) -> dict[
 
 
 def site_json(s: SiteState, now: datetime, stale_after: float | None = None, *,
-              tables: bool = True) -> dict[str, Any]:
+              tables: bool = True, verdicts: VerdictCache | None = None) -> dict[str, Any]:
     """``tables=False``: every key but ``tables`` (the wallboard's problem list reads only the verdict,
-    every 2 s; building each table's entry was most of its cost)."""
-    v = verdict(s, now, stale_after)
+    every 2 s; building each table's entry was most of its cost). ``verdicts``: a cache to read them from."""
+    v = verdicts.get(s, now, stale_after) if verdicts is not None else verdict(s, now, stale_after)
     out: dict[str, Any] = {
         "name": s.name,
         "host": s.host,
@@ -53,11 +54,14 @@ def site_json(s: SiteState, now: datetime, stale_after: float | None = None, *,
 
 
 def sites_json(sites: Iterable[SiteState], stale_after: float | None = None, *,
-               tables: bool = True) -> list[dict[str, Any]]:
+               tables: bool = True, verdicts: VerdictCache | None = None) -> list[dict[str, Any]]:
     now = clock.now()
-    return [site_json(s, now, stale_after, tables=tables) for s in sites]
+    return [site_json(s, now, stale_after, tables=tables, verdicts=verdicts) for s in sites]
 
 
-def sites_severity(sites: Iterable[SiteState], stale_after: float | None = None) -> Severity:
+def sites_severity(sites: Iterable[SiteState], stale_after: float | None = None, *,
+                   verdicts: VerdictCache | None = None) -> Severity:
     now = clock.now()
+    if verdicts is not None:
+        return worst(verdicts.get(s, now, stale_after).severity for s in sites)
     return worst(verdict(s, now, stale_after).severity for s in sites)

@@ -11,12 +11,13 @@ from ui_states import NOW
 
 from cockpit.tables.model import SiteStateName
 from cockpit.tables.verdict import verdict
-from widgets.site_rows import Verdicts, ago
+from cockpit.tables.verdict_cache import VerdictCache
+from widgets.site_rows import ago
 
 
 def test_a_kept_verdict_turns_stale_with_time_and_follows_the_version() -> None:
     s = site("acme", "web1")  # every table checked 2 minutes before NOW
-    verdicts = Verdicts()
+    verdicts = VerdictCache()
     first = verdicts.get(s, NOW, 600)
     assert first.state is SiteStateName.OK
     assert verdicts.get(s, NOW + timedelta(seconds=5), 600) is first  # kept
