@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -71,7 +72,9 @@ class Engine:
     async def sweep_disks(self) -> dict[str, HostState]:
         """Probe every host's disks concurrently; one slow host delays nobody else."""
         async with self._disk_lock:
+            started = time.monotonic()
             results = await asyncio.gather(*(self._probe_host(h) for h in self.inventory.hosts))
+            self.pool.sweep_took(time.monotonic() - started)  # keepalives follow how long a sweep takes
             for state in results:
                 self.hosts[state.name] = state
             self.last_disk_sweep = clock.now()

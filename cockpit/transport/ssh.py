@@ -57,6 +57,7 @@ class _Slot:
     connected_at: float | None = None
     shell: ProbeShell | None = None  # the probe shell for run(..., reuse=True) (cockpit.transport.shell)
     shell_opening: bool = False
+    keepalive: float = 0.0  # the live connection's keepalive interval (SshPool.sweep_took moves it)
 
 
 class SshPool:
@@ -70,6 +71,7 @@ class SshPool:
         self._connecting = asyncio.Semaphore(connect_concurrency)
         self._max_output = max_output_bytes
         self._sweep_interval = max(0.0, sweep_interval)
+        self._sweep_length = 0.0  # how long the last disk sweep took (sweep_took)
         self._closed = False
         self.reuse_shells = True  # False: reuse=True is ignored (a bench compares both paths in one run)
         self.files = ClientFiles()  # known_hosts and keys, parsed once for all connections
@@ -290,6 +292,24 @@ class SshPool:
             slot.down = down
             slot.backoff.failed()
 
+    def _keepalive_interval(self, h: Host) -> float:
+        """A host answers every sweep: about every sweep interval plus a sweep's length (~17 s at 1,000 hosts,
+        where keepalives every connect_timeout + interval went out twice a sweep to every host)."""
+        return max(2.0, h.connect_timeout + self._sweep_interval + self._sweep_length)
+
+    def sweep_took(self, seconds: float) -> None:
+        """A disk sweep just ended after ``seconds``: live connections' keepalives follow its length,
+        moved only when it changed by more than a fifth (a sweep or two of jitter moves nothing)."""
+        self._sweep_length = max(0.0, seconds)
+        for slot in self._slots.values():
+            conn = slot.conn
+            if conn is None or conn.is_closed():
+                continue
+            want = self._keepalive_interval(slot.host)
+            if abs(want - slot.keepalive) > 0.2 * slot.keepalive:
+                conn.set_keepalive(want)
+                slot.keepalive = want
+
     @staticmethod
     def _known_hosts_path(h: Host) -> Path:
         return Path(h.known_hosts).expanduser() if h.known_hosts else hostkeys.default_known_hosts()
@@ -303,7 +323,7 @@ class SshPool:
             "login_timeout": (h.connect_timeout + 1) * WALL_CAP,
             # A keepalive every connect_timeout went out just before most sweeps' answers (5 s each):
             # a tenth of an idle wallboard's CPU, for nothing the sweep does not learn anyway.
-            "keepalive_interval": max(2.0, h.connect_timeout + self._sweep_interval),
+            "keepalive_interval": self._keepalive_interval(h),
             "keepalive_count_max": 3,
             # AES-GCM first: one AES-NI call per packet where chacha20-poly1305 takes two in Python;
             # it halves the cipher's CPU on MySQL tunnels that carry thousands of small statements.
@@ -328,8 +348,10 @@ class SshPool:
         try:
             # asyncssh's own connect and login timeouts are plain timers: they stay back (the cap of the
             # Patience around them), and this limit, which does not charge the cockpit's own stalls, decides
+            opts = self._options(h)
+            slot.keepalive = opts["keepalive_interval"]
             async with Patience(h.connect_timeout + 1):
-                return await asyncssh.connect(h.address, **self._options(h))
+                return await asyncssh.connect(h.address, **opts)
         except asyncssh.HostKeyNotVerifiable:
             if hostkeys.known_keys(khp, h.address, port):
                 msg = (f"host key CHANGED (not the one in {khp}); nothing runs until an "

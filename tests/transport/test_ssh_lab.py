@@ -249,3 +249,22 @@ async def test_a_refused_session_fails_that_command_and_keeps_the_connection(lab
         for p in held:
             p.close()
         await pool.close()
+
+
+async def test_keepalives_follow_how_long_a_sweep_takes(lab: Lab) -> None:
+    """A host answers once a sweep: its connection's keepalive waits for the sweep interval plus the last
+    sweep's length, so a slow sweep (1,000 hosts) sends no keepalive to hosts about to answer anyway."""
+    pool = SshPool(lab_hosts(lab), sweep_interval=5.0)
+    try:
+        conn = await pool.connection("web1")
+        assert conn._keepalive_interval == 2.0 + 5.0  # connect_timeout + interval: no sweep measured yet
+        pool.sweep_took(20.0)
+        assert conn._keepalive_interval == 2.0 + 5.0 + 20.0
+        pool.sweep_took(21.0)  # jitter moves nothing
+        assert conn._keepalive_interval == 27.0
+        pool.sweep_took(0.5)  # short again: keepalives come back down
+        assert conn._keepalive_interval == 7.5
+        await pool.connection("web2")
+        assert (await pool.connection("web2"))._keepalive_interval == 7.5  # a new connection starts there
+    finally:
+        await pool.close()
