@@ -7,11 +7,15 @@ only when ``compact`` changes, which on a cockpit it never does: every
 recompose kept the old FooterKeys (their styles, message queues and renders)
 for good. A wallboard moves focus every few seconds, so it lost ~100 widgets
 every ten minutes (bench/soak.py's leak hunt: Footer.__watchers["compact"]).
+Textual's style cache also kept each old key's last lines (widgets/render_cache.py):
+after a recompose the Footer lets those go too.
 """
 
 from __future__ import annotations
 
 from textual.widgets import Footer as TextualFooter
+
+from widgets.render_cache import forget_closed_widgets_lines
 
 
 def drop_closed_watchers(node: object) -> int:
@@ -30,3 +34,4 @@ class Footer(TextualFooter):
     async def recompose(self) -> None:
         await super().recompose()  # the old keys are removed (closed) by now
         drop_closed_watchers(self)
+        forget_closed_widgets_lines()

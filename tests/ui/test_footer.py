@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from typing import ClassVar
 
+from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Button, Input
@@ -39,3 +41,23 @@ async def test_recomposing_the_footer_lets_the_old_keys_go() -> None:
         assert shown  # the footer still shows its keys
         assert len(getattr(footer, "__watchers")["compact"]) <= len(shown)  # Textual kept 20 sets
         assert len(footer_keys()) == len(shown)
+
+
+async def test_the_old_keys_last_lines_go_with_them() -> None:
+    # Textual's StylesCache.get_inner_outer (an lru_cache keyed by each widget's StylesCache) kept every old key's
+    # StylesCache, and the strips in it, until 1,024 newer entries pushed it out (widgets/render_cache.py).
+    app = FooterApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        footer = app.query_one(Footer)
+        drawn: list[weakref.ref[StylesCache]] = []
+        for k in range(20):
+            app.query_one("#a" if k % 2 else "#b").focus()
+            await pilot.pause()
+            await pilot.pause()
+            for key in footer.query(FooterKey):
+                assert key._styles_cache._cache  # it drew its line: the cache had something to keep
+                drawn.append(weakref.ref(key._styles_cache))
+        shown = {id(key._styles_cache) for key in footer.query(FooterKey)}
+        gc.collect()
+        kept = [ref() for ref in drawn if ref() is not None and id(ref()) not in shown]
+        assert len(drawn) > 2 * len(shown) and kept == []
