@@ -144,6 +144,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             self._count_widths(row_key, -1)
             for column_key in self._data[row_key]:
                 self._updated_cells.discard(CellKey(row_key, column_key))
+                self._cell_renders.pop((row_key, column_key), None)  # a row that comes back is a new row
             del self.rows[row_key]
             del self._data[row_key]
             self._new_rows.discard(row_key)

@@ -122,6 +122,20 @@ async def test_renders_of_replaced_cells_are_not_kept() -> None:
         assert len(table._cell_render_cache) <= 2 * cells  # DataTable alone kept every sweep's
 
 
+async def test_renders_of_rows_that_went_are_not_kept() -> None:
+    """A host going down replaces its mount rows with a 'down' row (other keys), and back: over a soak
+    every host's rows came and went, and the renders of each key ever shown were kept (up to 4,096)."""
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        for sweep in range(30):  # each sweep, another host is down: its rows have new keys
+            table.sync([row(f"h{i}-down" if i == sweep % 20 else f"h{i}-mount", i, f"{i}%") for i in range(20)])
+            await pilot.pause()
+        live = {r.key for r in table.ordered_rows}
+        assert len({row_key for row_key, _ in table._cell_renders}) > 20 - 2  # the rows on screen were rendered
+        assert {row_key for row_key, _ in table._cell_renders} <= live
+
+
 async def test_renders_from_before_a_resize_are_not_kept() -> None:
     """Every resize (the wallboard's problem list grows and shrinks above the tables) made DataTable
     keep a full set of stale renders until its LRUs filled (10,000 cells)."""
