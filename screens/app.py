@@ -99,7 +99,8 @@ class CockpitApp(ActionKeys, App[int]):
             self.notify(warning, title="cockpit", severity="warning", timeout=30, markup=False)
 
     def on_dashboard_screen_ready(self) -> None:
-        self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep))
+        self.show_disks(DisksSwept(dict(self.engine.hosts), self.engine.summary(), self.engine.last_disk_sweep,
+                                   self._refresh()))
         if self._poll:
             self.disk_poller.start()
         self.sites_feed.attach(self._poll)
@@ -108,7 +109,11 @@ class CockpitApp(ActionKeys, App[int]):
 
     async def _sweep_disks(self) -> DisksSwept:
         hosts = await self.engine.sweep_disks()
-        return DisksSwept(hosts, self.engine.summary(), self.engine.last_disk_sweep)
+        return DisksSwept(hosts, self.engine.summary(), self.engine.last_disk_sweep, self._refresh())
+
+    def _refresh(self) -> float | None:
+        """Seconds between disk sweeps, when they are scheduled (the header says when one is late)."""
+        return self.engine.inventory.defaults.refresh if self._poll else None
 
     def on_disks_swept(self, message: DisksSwept) -> None:
         if not self.screen_stack or not self.is_running:  # the app closes: its screens are (being) taken apart

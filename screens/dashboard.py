@@ -118,7 +118,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
             self._refresh_bar()
 
     def show_disks(self, message: DisksSwept) -> None:
-        self.query_one(FleetHeader).show_summary(message.summary, message.swept_at)
+        self.query_one(FleetHeader).show_summary(message.summary, message.swept_at, message.refresh)
         self.disk_pane.show_hosts(message.hosts)
         self._refresh_bar()
 

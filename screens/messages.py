@@ -14,11 +14,13 @@ from cockpit.engine.summary import FleetSummary
 class DisksSwept(Message):
     """A disk sweep finished: the fleet's host states as of ``swept_at``."""
 
-    def __init__(self, hosts: Mapping[str, HostState], summary: FleetSummary, swept_at: datetime | None) -> None:
+    def __init__(self, hosts: Mapping[str, HostState], summary: FleetSummary, swept_at: datetime | None,
+                 refresh: float | None = None) -> None:
         super().__init__()
         self.hosts = hosts
         self.summary = summary
         self.swept_at = swept_at
+        self.refresh = refresh  # seconds between sweeps (None: no sweeps are scheduled)
 
     def can_replace(self, message: Message) -> bool:
         # Several queued sweeps (a slow UI): only the newest state matters.

@@ -25,3 +25,14 @@ def test_time_since_the_last_sweep_and_the_sweep_indicator() -> None:
     assert sweep_text(last, True, NOW).plain == "⟳ sweeping… last 3 seconds ago"
     assert sweep_text(None, False, NOW).plain == "not swept yet"
     assert sweep_text(None, True, NOW).plain == "⟳ sweeping…"
+
+
+def test_while_sweeps_come_on_schedule_the_line_stands_still_and_counts_once_late() -> None:
+    last = NOW - timedelta(seconds=3)
+    assert sweep_text(last, False, NOW, 5.0).plain == "swept at 02:59:57 UTC"
+    assert sweep_text(last, False, NOW + timedelta(seconds=4), 5.0).plain == "swept at 02:59:57 UTC"  # 7 s: on time
+    late = sweep_text(last, False, NOW + timedelta(seconds=5), 5.0)  # 8 s after it, due every 5 (+2 slack)
+    assert late.plain == "swept 8 seconds ago (02:59:57 UTC) late"
+    assert sweep_text(last, True, NOW, 5.0).plain == "⟳ sweeping…"
+    assert sweep_text(last, True, NOW + timedelta(seconds=17), 5.0).plain == "⟳ sweeping… last 20 seconds ago"
+    assert sweep_text(None, False, NOW, 5.0).plain == "not swept yet"
