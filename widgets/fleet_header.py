@@ -34,6 +34,7 @@ from widgets.palette import style
 from widgets.severity_style import REACH, SEVERITY, Look
 
 SLACK = 2.0  # seconds past ``refresh`` before a sweep counts as late (timers and the sweep itself take time)
+SHOW_SWEEPING_AFTER = 0.9  # seconds a scheduled sweep runs before the header says so (the next 1 s tick)
 
 
 def hosts_text(s: FleetSummary) -> Text:
@@ -85,7 +86,7 @@ class FleetHeader(Horizontal):
         self._read_only, self._reason = read_only, read_only_reason
         self._findings = Text(end="")
         self._last: datetime | None = None
-        self._sweeping = False
+        self._sweeping_since: datetime | None = None  # a sweep runs since then
         self._refresh: float | None = None
 
     def compose(self) -> ComposeResult:
@@ -107,10 +108,15 @@ class FleetHeader(Horizontal):
         self._tick()
 
     def show_sweeping(self, sweeping: bool) -> None:
-        self._sweeping = sweeping
+        """A scheduled sweep is said to run once it has run for :data:`SHOW_SWEEPING_AFTER` (the next tick):
+        a half-second flash every five seconds told nothing and redrew the whole screen twice."""
+        self._sweeping_since = clock.now() if sweeping else None
         self._tick()
 
     def _tick(self) -> None:  # every second: keep "swept 3 seconds ago" true (unchanged text: nothing redrawn)
+        now, since = clock.now(), self._sweeping_since
+        sweeping = since is not None and (self._refresh is None
+                                          or now - since >= timedelta(seconds=SHOW_SWEEPING_AFTER))
         line = self._findings.copy()
-        line.append(" │ ", style="dim").append_text(sweep_text(self._last, self._sweeping, clock.now(), self._refresh))
+        line.append(" │ ", style="dim").append_text(sweep_text(self._last, sweeping, now, self._refresh))
         quiet_update.show(self.query_one("#fleet-sweep", Static), line, fixed=True)  # one line, always
