@@ -5,8 +5,10 @@ per thread that ever allocated (the timeline writer and the default executor's
 threads among them): over a 30-minute soak its in-use bytes stayed at 14 MiB
 while its free chunks grew from 2 to 10 MiB, and RSS with them (bench/soak.py).
 ``malloc_trim(0)`` hands free pages in every arena back to the kernel. It does
-not stop every growth: Python's own objects still grow in a long soak (Textual's
-render caches), which this cannot return. Elsewhere than glibc it does nothing.
+not stop every growth: in a 30-minute soak, with Python's objects flat (the
+render caches that grew are bounded now: widgets/render_cache.py, KeyedTable),
+glibc's free chunks still stepped up from 3.5 to 8 MiB around minute 20 and RSS
+with them, which this did not return. Elsewhere than glibc it does nothing.
 """
 
 from __future__ import annotations
