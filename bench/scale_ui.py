@@ -26,6 +26,7 @@ from typing import Any
 
 from textual import events
 
+from cockpit import memory
 from cockpit.engine.engine import Engine
 from cockpit.engine.hoststate import HostState, Reach
 from cockpit.inventory import load_inventory
@@ -56,6 +57,7 @@ async def main(inventory: str, sweeps: int, refresh: float) -> dict[str, Any]:
     engine.sweep_disks = timed_sweep  # type: ignore[method-assign]
     app = CockpitApp(engine)
     gc_freeze.enable()  # as the cockpit command does (screens/launch.py)
+    memory.limit_arenas()
     during: list[float] = []
     idle: list[float] = []
     async with app.run_test(size=(200, 60)):

@@ -37,6 +37,7 @@ from textual.binding import BindingType
 from textual.pilot import Pilot
 from textual.widgets import Footer, Header, Static
 
+from cockpit import memory
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
 from screens.app import CockpitApp
@@ -127,6 +128,7 @@ def main() -> int:
     ap.add_argument("--tracemalloc", metavar="DIR")
     ap.add_argument("--heap", action="store_true", help="report heap figures every minute (costs CPU)")
     args = ap.parse_args()
+    memory.limit_arenas()  # as the cockpit command does (screens/launch.py)
     rep = Reporter()
     app: App[int]
     if args.mode == "plain":

@@ -16,10 +16,12 @@ class TextualUI:
     """Implements ``cockpit.cli.common.UiRunner``."""
 
     def run_dashboard(self, args: argparse.Namespace, inventory: Inventory) -> int:
+        from cockpit import memory
         from cockpit.engine.engine import Engine
         from screens import gc_freeze
         from screens.app import CockpitApp
 
+        memory.limit_arenas()  # before any thread: a wallboard's RSS stays flat for days (cockpit/memory.py)
         wallboard = bool(getattr(args, "wallboard", False))
         engine = Engine(inventory, read_only=args.read_only or wallboard, accept_new=args.accept_new,
                         read_only_reason="--wallboard" if wallboard else "--read-only")
