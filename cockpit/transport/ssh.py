@@ -346,10 +346,10 @@ class SshPool:
             hostkeys.record_key(khp, h.address, port, key, replace=False)
             log.info("accepted new host key for %s: %s", h.name, hostkeys.fingerprint(key))
         try:
-            # asyncssh's own connect and login timeouts are plain timers: they stay back (the cap of the
-            # Patience around them), and this limit, which does not charge the cockpit's own stalls, decides
             opts = self._options(h)
             slot.keepalive = opts["keepalive_interval"]
+            # asyncssh's own connect and login timeouts are plain timers: they stay back (the cap of the
+            # Patience around them), and this limit, which does not charge the cockpit's own stalls, decides
             async with Patience(h.connect_timeout + 1):
                 return await asyncssh.connect(h.address, **opts)
         except asyncssh.HostKeyNotVerifiable:
