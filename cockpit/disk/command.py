@@ -19,7 +19,8 @@ lab of 50 hosts sharing 2 cores, the first version's ~50 forks and ~21 execs
 per probe cost ~58 ms of CPU per host; this one ~24 ms): files are read by
 ``head`` itself (one byte over the limit marks a cut), a section's stderr and
 status come from one command substitution (one fork, one exec), and only the
-kernel log goes through a pipeline (``tail``/``head``, its newest lines).
+kernel log goes through a pipeline (``tail -c``: its newest bytes, of which
+the parser keeps the newest ``KERNEL_LINES`` whole lines).
 
 The script's output goes through ``tail -c`` (``cat`` when there is no
 tail), which holds it until the script ends and writes it at once: sshd sends
@@ -50,12 +51,13 @@ import re
 import secrets
 import shlex
 
+from cockpit.disk.df import OUTPUT_FIELDS
 from cockpit.disk.sections import Section, split_sections
 
 __all__ = ["MARKER_PREFIX", "SECTIONS", "Section", "build_command", "new_nonce", "split_sections"]
 
 MARKER_PREFIX = "@@cockpit:"
-SECTIONS = ("mounts", "fstab", "df", "dfi", "df_local", "dfi_local", "mdstat", "dmesg", "journal")
+SECTIONS = ("mounts", "fstab", "dfo", "df", "dfi", "df_local", "dfi_local", "mdstat", "dmesg", "journal")
 
 _NONCE = re.compile(r"[0-9a-f]{8,64}")
 
@@ -83,7 +85,8 @@ def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout:
         raise ValueError("nonce must be 8 to 64 lowercase hex digits (secrets.token_hex)")
     if not (0 < df_timeout <= 60 and 0 < df_local_timeout <= 60):
         raise ValueError("df timeouts must be 1 to 60 seconds")
-    script = "/bin/sh -c " + shlex.quote(_script(nonce, int(df_timeout), int(df_local_timeout)))
+    # a subshell, not another /bin/sh: one exec less per probe (~0.6 ms of the host's CPU)
+    script = f"( {_script(nonce, int(df_timeout), int(df_local_timeout))} )"
     script += f" | {{ tail -c {BUFFER_CAP} 2>/dev/null || cat; }}"  # one write, not ~40 small ones
     return "exec /bin/sh -c " + shlex.quote(script)
 
@@ -106,11 +109,12 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         "run() {"
         " n=$1; shift; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\";"
         " e=$(\"$@\" 2>&1 >&4 4>&-); RC=$?; end \"$n\"; }",
-        # klog NAME CMD...: the log's newest lines, bounded; the status follows the last '@rc='
+        # klog NAME CMD...: the log's newest bytes (the parser keeps the newest KERNEL_LINES whole
+        # lines of them); the status follows the last '@rc='
         "klog() {"
         " n=$1; shift; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\";"
         " e=$( { { \"$@\" 2>&3 3>&- 4>&-; printf '@rc=%s' \"$?\" >&3; }"
-        f" | tail -n {KERNEL_LINES} | head -c {KERNEL_BYTES} >&4 3>&- 4>&-; }} 3>&1 );"
+        f" | tail -c {KERNEL_BYTES} >&4 3>&- 4>&-; }} 3>&1 );"
         " RC=${e##*@rc=}; e=${e%@rc=*}; end \"$n\"; }",
         # timeout(1): coreutils' (a plain file) is used as is; any other one (busybox applets
         # are symlinks) must understand -k, tried once
@@ -122,9 +126,13 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         # files: head reads them itself; one byte over the limit tells the parser it was cut
         f"run mounts head -c {STDOUT_LIMIT + 1} /proc/mounts",
         f"run fstab head -c {STDOUT_LIMIT + 1} /etc/fstab",
-        "run df $T df -P",
-        "case $RC in 124|137) run df_local $T2 df -Pl; run dfi_local $T2 df -Pil;;"
-        " *) run dfi $T df -Pi;; esac",
+        # df: blocks and inodes in one run (GNU df --output); any other df, or a failure that is
+        # not a timeout (a mount df cannot stat), runs df -P and df -Pi as well. A df that times
+        # out (a hung network mount) is followed by df -l for the local filesystems.
+        "local_df() { run df_local $T2 df -Pl; run dfi_local $T2 df -Pil; }",
+        f"run dfo $T df -k --output={OUTPUT_FIELDS}",
+        "case $RC in 0) ;; 124|137) local_df;;"
+        " *) run df $T df -P; case $RC in 124|137) local_df;; *) run dfi $T df -Pi;; esac;; esac",
         f"if [ -e /proc/mdstat ]; then run mdstat head -c {STDOUT_LIMIT + 1} /proc/mdstat;"
         " else printf '\\n%s:absent:mdstat@@\\n' \"$M\"; fi",
         "klog dmesg dmesg --level=err,crit,alert,emerg",

@@ -1,10 +1,15 @@
-"""Parse ``df -P`` and ``df -Pi`` output. Pure functions that never raise.
+"""Parse ``df -P`` and ``df -Pi`` output, or both at once from GNU df's ``--output``.
+Pure functions that never raise.
 
 POSIX format: ``Filesystem  total  used  available  capacity%  mount point``.
 The mount point is everything after the capacity column, spaces included
 (df prints control characters as ``?``). A device name may contain spaces too,
 so a line is read as: device, then the first run of three numbers and a
 percentage (or ``-``, df's "no inodes here") that is followed by a path.
+
+``df -k --output=`` :data:`OUTPUT_FIELDS` (GNU coreutils) gives blocks and
+inodes in one run (one process on the host instead of two, per sweep): device,
+then six numbers (or ``-``), then the mount point, read the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from cockpit.disk.text import faithful, problem, text_lines
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"\d{1,30}|-")
 _PERCENT = re.compile(r"\d{1,3}%|-")
+OUTPUT_FIELDS = "source,size,used,avail,itotal,iused,iavail,target"
 
 
 def parse_df(data: bytes | str) -> Parsed[DfEntry]:
@@ -34,6 +40,23 @@ def parse_df(data: bytes | str) -> Parsed[DfEntry]:
         else:
             entries.append(entry)
     return Parsed(tuple(entries), tuple(problems))
+
+
+def parse_df_output(data: bytes | str) -> tuple[Parsed[DfEntry], Parsed[DfEntry]]:
+    """``df -k --output=OUTPUT_FIELDS``: the entries of ``df -P`` and of ``df -Pi``, in df's order."""
+    blocks: list[DfEntry] = []
+    inodes: list[DfEntry] = []
+    problems: list[str] = []
+    for line in text_lines(data, problems):
+        if not line.strip() or line.startswith("Filesystem "):
+            continue
+        pair = _parse_output_line(line)
+        if pair is None:
+            problems.append(problem("unparseable df line", line))
+        else:
+            blocks.append(pair[0])
+            inodes.append(pair[1])
+    return Parsed(tuple(blocks), tuple(problems)), Parsed(tuple(inodes), ())
 
 
 def used_percent(used: int, available: int) -> float | None:
@@ -70,6 +93,23 @@ def _parse_line(line: str) -> DfEntry | None:
             available=numbers[2] or 0,
             used_percent=_percent(numbers[1], numbers[2]),
         )
+    return None
+
+
+def _parse_output_line(line: str) -> tuple[DfEntry, DfEntry] | None:
+    tokens = list(_TOKEN.finditer(line))
+    for i in range(1, len(tokens) - 6):
+        path = tokens[i + 6]
+        numbers = tokens[i : i + 6]
+        if not (path.group().startswith("/") and all(_NUMBER.fullmatch(t.group()) for t in numbers)):
+            continue
+        size, used, avail, itotal, iused, iavail = (_int(t.group()) for t in numbers)
+        device = faithful(line[: numbers[0].start()].strip())
+        mountpoint = normalize_mountpoint(faithful(line[path.start() :].rstrip("\n")))
+        return (DfEntry(filesystem=device, mountpoint=mountpoint, total=size or 0, used=used or 0,
+                        available=avail or 0, used_percent=_percent(used, avail)),
+                DfEntry(filesystem=device, mountpoint=mountpoint, total=itotal or 0, used=iused or 0,
+                        available=iavail or 0, used_percent=_percent(iused, iavail)))
     return None
 
 

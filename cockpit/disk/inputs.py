@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cockpit.disk.command import STDOUT_LIMIT
-from cockpit.disk.df import parse_df
+from cockpit.disk.df import parse_df, parse_df_output
 from cockpit.disk.kernel import parse_kernel_log
 from cockpit.disk.mdstat import parse_mdstat
 from cockpit.disk.model import DfEntry, FstabEntry, KernelLog, MountEntry, RaidArray
@@ -55,8 +55,19 @@ def read_sections(sections: dict[str, Section], problems: tuple[str, ...] = ()) 
         notes.append(fstab_sec.error)
     fstab = _parsed(parse_fstab, fstab_sec, "/etc/fstab", notes) or ()
 
-    df, df_note = _df(sections, "df", "df_local", "df -P", notes)
-    dfi, dfi_note = _df(sections, "dfi", "dfi_local", "df -Pi", notes)
+    df: tuple[DfEntry, ...] | None
+    dfi: tuple[DfEntry, ...] | None
+    both = _use(sections.get("dfo"), "df")
+    if "dfo" in sections and both.data is not None and not {"df", "df_local"} & sections.keys():
+        # one df run gave blocks and inodes (all of them, or as much as the section holds)
+        blocks, inodes = parse_df_output(both.data)
+        _note_problems(blocks, "df", notes)
+        if both.error:
+            notes.append(both.error)
+        df, dfi, df_note, dfi_note = blocks.items, inodes.items, both.error, both.error
+    else:  # another df, or this one failed: df -P and df -Pi ran (or df -l after a timeout)
+        df, df_note = _df(sections, "df", "df_local", "df -P", notes)
+        dfi, dfi_note = _df(sections, "dfi", "dfi_local", "df -Pi", notes)
 
     md_sec = _use(sections.get("mdstat"), "/proc/mdstat")
     raid = _parsed(parse_mdstat, md_sec, "/proc/mdstat", notes)
@@ -113,10 +124,14 @@ def _parsed(parse: Callable[[bytes], Parsed[T]], use: _Usable, what: str, notes:
     if use.data is None:
         return None
     result = parse(use.data)
+    _note_problems(result, what, notes)
+    return result.items
+
+
+def _note_problems(result: Parsed[T], what: str, notes: list[str]) -> None:
     notes.extend(f"{what}: {p}" for p in result.problems[:20])
     if len(result.problems) > 20:
         notes.append(f"{what}: {count(len(result.problems) - 20, 'more unparseable line')}")
-    return result.items
 
 
 def _df(sections: dict[str, Section], name: str, local: str, what: str,
@@ -126,7 +141,7 @@ def _df(sections: dict[str, Section], name: str, local: str, what: str,
         return _parsed(parse_df, full, what, notes), None
     if local in sections:  # the full df timed out; local filesystems were measured again
         loc = _use(sections[local], f"{what}l")
-        note = f"{what} timed out (a hung network mount?); only local filesystems measured"
+        note = f"{what.split(maxsplit=1)[0]} timed out (a hung network mount?); only local filesystems measured"
         notes.append(note)
         if loc.error:
             notes.append(loc.error)

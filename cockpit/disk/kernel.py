@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from cockpit.disk.command import KERNEL_BYTES, KERNEL_LINES
 from cockpit.disk.model import KernelLog
 from cockpit.disk.sections import Section
 from cockpit.disk.text import text_lines
@@ -71,11 +72,24 @@ def parse_kernel_log(dmesg: Section | None, journal: Section | None) -> KernelLo
     return KernelLog(readable=False, error=_why_unreadable(dmesg, journal))
 
 
+def newest_lines(text: bytes | str) -> list[str]:
+    """The newest :data:`KERNEL_LINES` whole lines of a kernel log section.
+
+    The probe sends the log's newest :data:`KERNEL_BYTES` (``tail -c``): when it
+    sent that many, its first line may be the end of a longer one, and goes."""
+    lines = text_lines(text[-_TEXT_LIMIT:])
+    if len(text) >= KERNEL_BYTES:
+        lines = lines[1:]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines[-KERNEL_LINES:]
+
+
 def _count(text: bytes | str, source: str | None) -> KernelLog:
     count = 0
     latest: str | None = None
     read_only = False
-    for line in text_lines(text[-_TEXT_LIMIT:]):
+    for line in newest_lines(text):
         if line.startswith("-- ") or not is_io_error(line):  # "-- No entries --", "-- Boot ... --"
             continue
         count += 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.disk.command import STDERR_LIMIT, STDOUT_LIMIT, build_command, new_nonce
+from cockpit.disk.command import KERNEL_BYTES, KERNEL_LINES, STDERR_LIMIT, STDOUT_LIMIT, build_command, new_nonce
 from cockpit.disk.evaluate import report_from_output
 from cockpit.disk.sections import split_output
 from cockpit.inventory.model import Host
@@ -44,9 +44,11 @@ def test_runs_on_this_machine(shell: str) -> None:
     split = split_output(run(build_command(nonce), shell), nonce)
     s = split.sections
     assert split.problems == ()
-    assert {"mounts", "fstab", "df", "dfi", "mdstat", "dmesg"} <= set(s)
+    assert {"mounts", "fstab", "dfo", "mdstat", "dmesg"} <= set(s)
     assert s["mounts"].exit_status == 0 and b" / " in s["mounts"].stdout
-    assert s["df"].exit_status == 0 and s["df"].stdout.startswith(b"Filesystem")
+    # GNU df: blocks and inodes from one run, so df -P and df -Pi did not run
+    assert s["dfo"].exit_status == 0 and s["dfo"].stdout.startswith(b"Filesystem")
+    assert "df" not in s and "dfi" not in s
     assert s["mdstat"].absent == (not Path("/proc/mdstat").exists())
     report = report_from_output(run(build_command(nonce), shell), nonce, Host(name="here", address="127.0.0.1"))
     root = next(m for m in report.mounts if m.mountpoint == "/")
@@ -72,13 +74,28 @@ def test_hung_df_times_out_and_local_filesystems_are_measured(tmp_path: Path) ->
     nonce = new_nonce()
     out = run(build_command(nonce, df_timeout=1, df_local_timeout=1), fake=tmp_path)
     s = split_output(out, nonce).sections
-    assert s["df"].exit_status in (124, 137) and s["df"].stdout == b""
+    assert s["dfo"].exit_status in (124, 137) and s["dfo"].stdout == b""
     assert s["df_local"].exit_status == 0 and s["dfi_local"].exit_status == 0
-    assert "dfi" not in s
+    assert "df" not in s and "dfi" not in s
     report = report_from_output(out, nonce, Host(name="h", address="127.0.0.1"))
     root = next(m for m in report.mounts if m.mountpoint == "/")
     assert root.used_percent == 95.0 and root.severity == Severity.CRITICAL
-    assert any("df -P timed out" in e for e in report.errors)
+    assert any("df timed out" in e for e in report.errors)
+
+
+def test_a_df_without_output_columns_runs_df_p_and_df_pi(tmp_path: Path) -> None:
+    # busybox's df (and GNU df before 8.21) has no --output: it says so, and the POSIX pair runs
+    real_df = shutil.which("df")
+    tool(tmp_path, "df", 'case "$*" in *--output*) echo "df: unrecognized option: output" >&2; exit 1;; esac;'
+                         f' exec {real_df} "$@"')
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert s["dfo"].exit_status == 1 and s["df"].exit_status == 0 and s["dfi"].exit_status == 0
+    report = report_from_output(out, nonce, Host(name="h", address="127.0.0.1"))
+    root = next(m for m in report.mounts if m.mountpoint == "/")
+    assert root.used_percent is not None and root.inodes_used_percent is not None
+    assert not any("dfo" in e or "unrecognized" in e for e in report.errors)
 
 
 def test_unusable_dmesg_falls_back_to_journalctl(tmp_path: Path) -> None:
@@ -128,3 +145,18 @@ def test_host_output_cannot_forge_a_section_end(tmp_path: Path) -> None:
     s = split_output(run(build_command(nonce), fake=tmp_path), nonce).sections
     assert s["dmesg"].exit_status == 3
     assert b"@@cockpit:0123456789abcdef:end:dmesg:0@@" in s["dmesg"].stdout
+
+
+def test_a_flooding_kernel_log_keeps_its_newest_whole_lines(tmp_path: Path) -> None:
+    # 5,000 numbered lines of ~70 bytes, the newest an I/O error: only the newest 64 KiB leave the
+    # host, and the parser counts the newest KERNEL_LINES whole lines of them (the cut first one goes)
+    tool(tmp_path, "dmesg", 'i=0; while [ $i -lt 5000 ]; do i=$((i+1));'
+                            ' echo "[$i.0] EXT4-fs error (device vda): line $i of a very noisy log"; done;'
+                            ' echo "[5001.0] I/O error, dev sda, sector 42 (the newest)"')
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert len(s["dmesg"].stdout) == KERNEL_BYTES and s["dmesg"].exit_status == 0
+    kernel = report_from_output(out, nonce, Host(name="h", address="127.0.0.1")).kernel
+    assert kernel.count == KERNEL_LINES
+    assert kernel.latest == "[5001.0] I/O error, dev sda, sector 42 (the newest)"

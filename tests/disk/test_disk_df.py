@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diskdata import assert_safe, data
 
-from cockpit.disk.df import parse_df, used_percent
+from cockpit.disk.df import parse_df, parse_df_output, used_percent
 from cockpit.disk.model import DfEntry
 
 
@@ -70,3 +70,32 @@ def test_garbage_lines_are_problems_not_rows() -> None:
     parsed = parse_df(b"df: /mnt/nfs: Stale file handle\n\x1b[31mred\x00\n/dev/sda1 1 2\n")
     assert parsed.items == () and len(parsed.problems) == 3
     assert_safe(parsed)
+
+
+def test_output_columns_give_what_df_p_and_df_pi_give() -> None:
+    # captured at the same moment: df -P, df -Pi and df -k --output=OUTPUT_FIELDS
+    blocks, inodes = parse_df_output(data("machine/df_output_set.txt"))
+    assert blocks.problems == () and inodes.problems == ()
+    pairs = [(blocks.items, "machine/df_P_output_set.txt"), (inodes.items, "machine/df_Pi_output_set.txt")]
+    for got, posix in pairs:
+        want = parse_df(data(posix)).items
+        assert [e.mountpoint for e in got] == [e.mountpoint for e in want]
+        # "/" is the live root filesystem: its figures moved by a few blocks between the captures
+        assert [e for e in got if e.mountpoint != "/"] == [e for e in want if e.mountpoint != "/"]
+    b = {e.mountpoint: e for e in blocks.items}
+    i = {e.mountpoint: e for e in inodes.items}
+    base = "/tmp/cockpit-capture"
+    assert (b[f"{base}/mnt/full"].available, b[f"{base}/mnt/full"].used_percent) == (0, 100.0)
+    assert (i[f"{base}/mnt/inodes"].used, i[f"{base}/mnt/inodes"].used_percent) == (16, 100.0)
+    assert b[f"{base}/mnt/sp ace"].filesystem == "tmpfs"
+    assert f"{base}/t?n?x" in b and f"{base}/e?[31mred" in b and f"{base}/back\\slash" in b
+    assert_safe((blocks, inodes))
+
+
+def test_output_columns_with_a_spaced_device_and_no_inode_counts() -> None:
+    raw = (b"Filesystem 1K-blocks Used Avail Inodes IUsed IFree Mounted on\n"
+           b"my nas:/export 1000 900 100 - - - /mnt/nas share\n")  # composed: btrfs-like "-" inodes
+    blocks, inodes = parse_df_output(raw)
+    (blk,), (ino,) = blocks.items, inodes.items
+    assert (blk.filesystem, blk.mountpoint, blk.used_percent) == ("my nas:/export", "/mnt/nas share", 90.0)
+    assert (ino.total, ino.used_percent) == (0, None)

@@ -7,6 +7,7 @@ import json
 import pytest
 from diskdata import assert_safe, data
 
+from cockpit.disk.command import STDOUT_LIMIT
 from cockpit.disk.evaluate import evaluate, report_from_output
 from cockpit.disk.inputs import read_sections
 from cockpit.disk.model import DiskReport, MountStatus
@@ -237,3 +238,14 @@ def test_json_contract() -> None:
     assert (k["readable"], k["count"], k["latest"]) == (
         True, 6, "[ 1436.643834] EXT4-fs (loop0): Remounting filesystem read-only")
     json.dumps([mount_json(x) for x in r.mounts] + [raid_json(x) for x in r.raid] + [k])
+
+
+def test_df_output_larger_than_a_section_is_cut_and_said() -> None:
+    # a host with thousands of mounts: its df --output section is past the limit (rc 0, so df -P did not run)
+    line = b"overlay 1000 10 990 100 1 99 /var/lib/docker/overlay2/%06d/merged\n"
+    body = b"Filesystem 1K-blocks Used Avail Inodes IUsed IFree Mounted on\n" + b"".join(
+        line.replace(b"%06d", b"%06d" % i) for i in range(STDOUT_LIMIT // len(line) + 100))
+    inputs = read_sections({"dfo": Section("dfo", body, b"", 0)})
+    assert inputs.df and inputs.dfi and len(inputs.df) == len(inputs.dfi) < STDOUT_LIMIT // len(line) + 100
+    assert inputs.df_note == "df: output larger than 262,144 bytes, cut"
+    assert inputs.df_note in inputs.problems

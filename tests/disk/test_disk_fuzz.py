@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.disk.command import SECTIONS
-from cockpit.disk.df import parse_df, used_percent
+from cockpit.disk.df import parse_df, parse_df_output, used_percent
 from cockpit.disk.evaluate import report_from_output
 from cockpit.disk.kernel import parse_kernel_log
 from cockpit.disk.mdstat import parse_mdstat
@@ -117,6 +117,17 @@ def test_df(raw: bytes) -> None:
 
 
 @FUZZ
+@given(hostile)
+def test_df_output(raw: bytes) -> None:
+    blocks, inodes = parse_df_output(raw)
+    assert_safe((blocks, inodes))
+    assert [r.mountpoint for r in blocks.items] == [r.mountpoint for r in inodes.items]
+    for row in blocks.items + inodes.items:
+        assert row.mountpoint.startswith("/")
+        assert row.used_percent is None or 0.0 <= row.used_percent <= 100.0
+
+
+@FUZZ
 @given(st.integers(min_value=0, max_value=10**30), st.integers(min_value=0, max_value=10**30))
 def test_used_percent_is_a_rounded_up_percentage(used: int, available: int) -> None:
     pct = used_percent(used, available)
@@ -152,7 +163,8 @@ def test_kernel_log(out: bytes, rc: int, err: bytes, journal_rc: int | None) -> 
 # matters because a whole probe output holds up to a dozen of them.
 REAL = [(DATA / f).read_bytes() for f in (
     "machine/proc_mounts_faults.txt", "machine/fstab_composed_faults.txt", "machine/df_P_faults.txt",
-    "machine/df_Pi_faults.txt", "mdstat/raid1_missing_and_recovery.txt", "mdstat/raid10_resync_and_pending.txt",
+    "machine/df_Pi_faults.txt", "machine/df_output_set.txt",
+    "mdstat/raid1_missing_and_recovery.txt", "mdstat/raid10_resync_and_pending.txt",
     "kernel/dmesg_err_root.txt", "kernel/dmesg_nobody.txt", "kernel/journalctl_nobody.txt")]
 damaged = st.tuples(st.sampled_from(REAL), st.integers(0, 3000), st.integers(0, 3000), st.sampled_from(POOL)).map(
     lambda d: d[0][: d[1]] + d[3].encode("utf-8", "surrogatepass") + d[0][d[1] + d[2] % 50 :])

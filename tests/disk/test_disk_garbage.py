@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from diskdata import assert_safe, data
 
-from cockpit.disk.df import parse_df
+from cockpit.disk.df import parse_df, parse_df_output
 from cockpit.disk.evaluate import report_from_output
 from cockpit.disk.kernel import parse_kernel_log
 from cockpit.disk.mdstat import parse_mdstat
@@ -27,6 +27,7 @@ PARSERS: dict[str, Callable[[bytes], Any]] = {
     "proc_mounts": parse_proc_mounts,
     "fstab": parse_fstab,
     "df": parse_df,
+    "df_output": parse_df_output,
     "mdstat": parse_mdstat,
     "kernel": kernel,
 }
@@ -64,7 +65,8 @@ def test_ansi_and_markup_mount_points_are_defused_but_matchable() -> None:
 
 
 @pytest.mark.parametrize("name", ["machine/proc_mounts_faults.txt", "machine/df_P_faults.txt",
-                                  "mdstat/raid10_resync_and_pending.txt", "kernel/dmesg_err_root.txt",
+                                  "machine/df_output_set.txt", "mdstat/raid10_resync_and_pending.txt",
+                                  "kernel/dmesg_err_root.txt",
                                   "machine/fstab_composed_faults.txt"])
 def test_truncated_captures_keep_the_complete_lines(name: str) -> None:
     raw = data(name)

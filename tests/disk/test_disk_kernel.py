@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from diskdata import assert_safe, data
 
-from cockpit.disk.kernel import is_io_error, parse_kernel_log, says_read_only
+from cockpit.disk.command import KERNEL_BYTES, KERNEL_LINES
+from cockpit.disk.kernel import is_io_error, newest_lines, parse_kernel_log, says_read_only
 from cockpit.disk.sections import Section
 
 
@@ -121,3 +122,15 @@ def test_hostile_latest_line_is_printable() -> None:
     assert log.count == 1
     assert log.latest is not None and "\x1b" not in log.latest and "[bold red]" in log.latest
     assert_safe(log)
+
+
+def test_a_cut_log_loses_its_partial_first_line_and_keeps_the_newest_lines() -> None:
+    line = b"[1.0] EXT4-fs error (device vda): a whole line\n"
+    cut = b"dev sda: I/O error (the end of a line cut by tail -c)\n"
+    body = line * (KERNEL_BYTES // len(line))
+    text = (cut + body)[-KERNEL_BYTES:]  # what tail -c sends: starts mid-line
+    assert not text.startswith(b"[1.0]")
+    assert newest_lines(text) == [line.decode().rstrip("\n")] * KERNEL_LINES
+    short = cut + line * 3  # under the byte limit: nothing was cut, every line counts
+    assert len(newest_lines(short)) == 4
+    assert parse_kernel_log(dmesg(short), None).count == 4
