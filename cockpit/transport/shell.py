@@ -8,14 +8,18 @@ each command after that is one write and its output.
 
 Framing: the command is written to the shell's stdin as one line::
 
-    printf '%s\\n' B; printf '%s\\n' B >&2; /bin/sh -c 'COMMAND' </dev/null; r=$?;
+    printf '%s\\n' B; printf '%s\\n' B >&2; ( eval 'COMMAND' ) </dev/null; r=$?;
     printf '\\n%s %03d\\n' E $r; printf '\\n%s %03d\\n' E $r >&2
 
 ``B`` and ``E`` carry a random nonce, new for every command, so output from the
 host cannot forge a boundary (it never sees the nonce before the command ends).
 Each stream must start with the begin line and end right after the end line.
-The command runs under ``/bin/sh -c`` (not the login shell) with stdin from
-/dev/null: it cannot read the next command's text.
+The command runs in a subshell of this ``/bin/sh`` (not the login shell), as
+``/bin/sh -c`` would run it but without starting another shell (a fork, no
+exec: the host's CPU on every probe), with stdin from /dev/null: it cannot
+read the next command's text, and what it sets or defines (variables,
+functions, ``cd``, ``exit``) ends with it. One difference from ``sh -c``:
+``$$`` is the probe shell's pid.
 
 On ANY anomaly (timeout, oversized output, a missing or misplaced marker,
 anything printed between commands, the channel closing) the shell is closed and
@@ -100,7 +104,7 @@ class ProbeShell:
         mark = f"@@cockpit-shell:{secrets.token_hex(16)}"
         begin, end = f"{mark}:begin\n".encode(), f"\n{mark}:end ".encode()
         b, e = shlex.quote(f"{mark}:begin"), shlex.quote(f"{mark}:end")
-        line = (f"printf '%s\\n' {b}; printf '%s\\n' {b} >&2; /bin/sh -c {shlex.quote(command)} </dev/null; r=$?; "
+        line = (f"printf '%s\\n' {b}; printf '%s\\n' {b} >&2; ( eval {shlex.quote(command)} ) </dev/null; r=$?; "
                 f"printf '\\n%s %03d\\n' {e} $r; printf '\\n%s %03d\\n' {e} $r >&2\n")
         try:
             self._proc.stdin.write(line.encode())

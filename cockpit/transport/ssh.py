@@ -101,8 +101,9 @@ class SshPool:
 
         ``reuse=True`` (periodic read-only probes that leave no process behind) runs it in the host's
         probe shell, kept open across calls (cockpit.transport.shell): no new SSH session per call. There
-        the command is run by ``/bin/sh -c``, not the login shell, and a command killed by signal N shows
-        as exit status 128+N. A busy probe shell, or ``stdin``, means a new session as without ``reuse``.
+        the command is run by a subshell of ``/bin/sh`` (as ``sh -c`` would), not the login shell, and a
+        command killed by signal N shows as exit status 128+N. A busy probe shell, or ``stdin``, means a
+        new session as without ``reuse``.
         """
         slot = self._slot(name)
         conn = await self.connection(name)

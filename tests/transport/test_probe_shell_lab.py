@@ -1,7 +1,8 @@
 """The probe shell (``SshPool.run(..., reuse=True)``) against the lab's real sshd, with real faults.
 
-A command's ``$PPID`` is the shell that ran it: the same number twice means the
-same probe shell was reused; a new one means the old shell was dropped.
+A command's ``$$`` is the probe shell that ran it (the command runs in a subshell,
+whose ``$$`` is its shell's): the same number twice means the same probe shell
+was reused; a new one means the old shell was dropped.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def lab_hosts(lab: Lab) -> list[Host]:
 
 
 async def shell_pid(pool: SshPool, host: str) -> bytes:
-    return (await pool.run(host, "echo $PPID", reuse=True)).stdout
+    return (await pool.run(host, "echo $$", reuse=True)).stdout
 
 
 async def test_one_shell_serves_many_commands_with_their_own_output_and_status(lab: Lab) -> None:
@@ -44,7 +45,25 @@ async def test_one_shell_serves_many_commands_with_their_own_output_and_status(l
         # a command cannot read the next command's text: its stdin is /dev/null
         assert (await pool.run("web1", "cat", reuse=True)).stdout == b""
         assert await shell_pid(pool, "web1") == first
-        assert (await pool.run("web1", "echo $PPID")).stdout != first  # without reuse: a new session
+        assert (await pool.run("web1", "echo $$")).stdout != first  # without reuse: a new session
+    finally:
+        await pool.close()
+
+
+async def test_what_a_command_sets_ends_with_it(lab: Lab) -> None:
+    """Each command runs in a subshell: variables, functions, cd, exec redirections and exit stay in it."""
+    pool = SshPool(lab_hosts(lab))
+    try:
+        first = await shell_pid(pool, "web1")
+        r = await pool.run("web1", "X=1; f() { echo f; }; cd /tmp; exec 3>/dev/null; exit 4", reuse=True)
+        assert r.exit_status == 4
+        r = await pool.run("web1", 'echo "x=${X-unset}"; command -v f || echo nof; pwd; '
+                                   "{ true >&3; } 2>/dev/null && echo fd3 || echo nofd3", reuse=True)
+        assert r.stdout.split() == [b"x=unset", b"nof", r.stdout.split()[2], b"nofd3"]
+        assert r.stdout.split()[2] != b"/tmp"
+        r = await pool.run("web1", "if then fi (", reuse=True)  # a syntax error fails that command alone
+        assert r.exit_status == 2 and r.stderr
+        assert await shell_pid(pool, "web1") == first
     finally:
         await pool.close()
 
@@ -94,7 +113,7 @@ async def test_a_command_that_kills_its_shell_fails_alone(lab: Lab) -> None:
     try:
         first = await shell_pid(pool, "web1")
         with pytest.raises(ProbeError, match="probe shell failed"):
-            await pool.run("web1", "kill -9 $PPID; sleep 1", reuse=True)
+            await pool.run("web1", "kill -9 $$; sleep 1", reuse=True)
         assert await shell_pid(pool, "web1") not in (first, b"")
     finally:
         await pool.close()
@@ -162,7 +181,7 @@ async def test_a_stall_of_our_own_is_not_a_hung_host_nor_a_command_timeout(lab: 
         first = await shell_pid(pool, "web1")
         conn = await pool.connection("web1")
         asyncio.get_running_loop().call_soon(time.sleep, 2.5)  # longer than both limits
-        r = await pool.run("web1", "echo $PPID", reuse=True)
+        r = await pool.run("web1", "echo $$", reuse=True)
         assert (r.exit_status, r.stdout) == (0, first)  # answered, by the same shell
         assert await pool.connection("web1") is conn and not conn.is_closed()
     finally:
