@@ -15,6 +15,8 @@ then six numbers (or ``-``), then the mount point, read the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from cockpit.disk.model import DfEntry
 from cockpit.disk.mounts import normalize_mountpoint
@@ -25,38 +27,34 @@ _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"\d{1,30}|-")
 _PERCENT = re.compile(r"\d{1,3}%|-")
 OUTPUT_FIELDS = "source,size,used,avail,itotal,iused,iavail,target"
+R = TypeVar("R")
 
 
 def parse_df(data: bytes | str) -> Parsed[DfEntry]:
     """One :class:`DfEntry` per data line; the header line is skipped."""
-    entries: list[DfEntry] = []
-    problems: list[str] = []
-    for line in text_lines(data, problems):
-        if not line.strip() or line.startswith("Filesystem "):
-            continue
-        entry = _parse_line(line)
-        if entry is None:
-            problems.append(problem("unparseable df line", line))
-        else:
-            entries.append(entry)
+    entries, problems = _rows(data, _parse_line)
     return Parsed(tuple(entries), tuple(problems))
 
 
 def parse_df_output(data: bytes | str) -> tuple[Parsed[DfEntry], Parsed[DfEntry]]:
     """``df -k --output=OUTPUT_FIELDS``: the entries of ``df -P`` and of ``df -Pi``, in df's order."""
-    blocks: list[DfEntry] = []
-    inodes: list[DfEntry] = []
+    pairs, problems = _rows(data, _parse_output_line)
+    return Parsed(tuple(b for b, _ in pairs), tuple(problems)), Parsed(tuple(i for _, i in pairs), ())
+
+
+def _rows(data: bytes | str, parse_line: Callable[[str], R | None]) -> tuple[list[R], list[str]]:
+    """``parse_line`` of every data line (not blank, not df's header), and the lines it could not read."""
+    rows: list[R] = []
     problems: list[str] = []
     for line in text_lines(data, problems):
         if not line.strip() or line.startswith("Filesystem "):
             continue
-        pair = _parse_output_line(line)
-        if pair is None:
+        row = parse_line(line)
+        if row is None:
             problems.append(problem("unparseable df line", line))
         else:
-            blocks.append(pair[0])
-            inodes.append(pair[1])
-    return Parsed(tuple(blocks), tuple(problems)), Parsed(tuple(inodes), ())
+            rows.append(row)
+    return rows, problems
 
 
 def used_percent(used: int, available: int) -> float | None:
