@@ -105,6 +105,19 @@ def test_clean_machine_is_ok() -> None:
     assert r.severity == Severity.OK and r.raid == () and r.kernel.severity == Severity.OK
 
 
+def test_captured_reply_with_one_df_run_has_space_and_inodes() -> None:
+    # the probe of 2026-11-27 on this machine: GNU df --output gave blocks and inodes in one section
+    s = split_sections(data("machine/probe_root_dfo.bin"), "df0df0df0df0df0d")
+    assert "dfo" in s and "df" not in s and "dfi" not in s
+    r = report(s)
+    root = mounts(r)["/"]
+    assert root.used_percent is not None and root.inodes_used_percent is not None
+    assert root.severity == Severity.OK and r.errors == ()
+    # the ring buffer (tail -c) still held a lab fault's ext4 lines from earlier that day
+    assert (r.kernel.count, r.kernel.remounted_read_only) == (3, True)
+    assert r.kernel.latest == "[23690.712625] EXT4-fs (loop0): Remounting filesystem read-only"
+
+
 def test_unreadable_kernel_log_does_not_break_a_healthy_host() -> None:
     nobody = split_sections(data("machine/probe_nobody_faults.bin"), "5eed5eed5eed5eed")
     s = split_sections(data("machine/probe_root_clean.bin"), "c1ea5c1ea5c1ea5c")
