@@ -148,3 +148,42 @@ def cache_fill(objects: list[Any]) -> dict[str, Any]:
             textual_entries += len(o)
             textual_max += o._maxsize
     return {"functools": lru, "textual_entries": textual_entries, "textual_max": textual_max}
+
+
+class NewInstances:
+    """Instances of the named types (``Text``, ``Style``...) born since the first look and still alive,
+    grouped by who holds them: a type whose count rises shows where its new objects are kept."""
+
+    def __init__(self, type_names: tuple[str, ...]) -> None:
+        self.type_names = type_names
+        self._base: frozenset[int] | None = None  # not a set: the container hunt would report it
+
+    def look(self, objects: list[Any], top: int = 3, sample: int = 100) -> list[str]:
+        """Per type: how many were born since the first look, and the ``top`` commonest holder chains
+        of up to ``sample`` of them (empty on the first look)."""
+        if self._base is None:
+            base = []
+            for o in objects:
+                if type(o).__qualname__ in self.type_names:
+                    base.append(id(o))
+            self._base = frozenset(base)
+            return []
+        out: list[str] = []
+        for name in self.type_names:
+            new: list[object] = []
+            for o in objects:
+                if type(o).__qualname__ == name and id(o) not in self._base:
+                    new.append(o)
+            total = len(new)
+            picked = new[:: max(1, total // sample)][:sample]
+            del new
+            skip = {id(objects), id(picked), id(self._base), id(out)}
+            chains: dict[str, int] = {}
+            for o in picked:
+                where = chain(o, skip, depth=5)
+                chains[where] = chains.get(where, 0) + 1
+            del picked
+            out.append(f"{name}: {total} born since the first look, still alive")
+            for where, n in sorted(chains.items(), key=lambda kv: -kv[1])[:top]:
+                out.append(f"  {n:3d} of the sampled held by {where}")
+        return out

@@ -240,6 +240,10 @@ def main() -> int:
         print(f"  containers grown most since minute {heaps[0]['t'] // 60} (minute {heaps[-1]['t'] // 60}):")
         for line in heaps[-1]["grown"]:
             print("    " + line)
+    if heaps and heaps[-1].get("newborn"):
+        print(f"  Objects of the rising types born since minute {heaps[0]['t'] // 60}, still alive:")
+        for line in heaps[-1]["newborn"]:
+            print("    " + line)
     for line in result.get("tracemalloc_growth", []):
         print("   ", line)
     for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from heap_hunt import ContainerGrowth, cache_fill
+from heap_hunt import ContainerGrowth, NewInstances, cache_fill
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.pilot import Pilot
@@ -82,6 +82,7 @@ def counted(engine: Engine, rep: Reporter) -> None:
 
 
 GROWTH = ContainerGrowth()
+NEWBORN = NewInstances(("Text", "Style", "Fraction", "Pattern"))
 
 
 class MallInfo2(ctypes.Structure):
@@ -99,6 +100,7 @@ def heap() -> dict[str, Any]:
                            "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects)}
     if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
         out["grown"] = GROWTH.look(objects)
+        out["newborn"] = NEWBORN.look(objects)
     del objects
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
