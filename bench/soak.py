@@ -13,8 +13,10 @@ shared). Saves bench/results/soak-<time>.json.
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
-containers that grew most since the first minute and who holds them, and the
-objects by type that grew most (a widget class among them is a leak).
+containers that grew most since the first minute and who holds them, the
+objects by type that grew most (a widget class among them is a leak), and who
+holds the objects of the commonly rising types (Text, Style, Fraction, Pattern)
+born since the first minute.
 Needs root: builds its own lab, removed at the end.
 """
 
