@@ -1,0 +1,45 @@
+"""The soak's leak-hunting helpers (bench/heap_hunt.py) name what grew and who holds it: their reports
+pointed at the import poll's per-nonce regex, so they are checked like the code they judge."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from heap_hunt import ContainerGrowth, NewInstances
+
+
+class Widgetish:
+    pass
+
+
+class Keeper:
+    def __init__(self) -> None:
+        self.kept: list[Widgetish] = []
+
+
+def test_new_instances_are_counted_and_their_holder_is_named() -> None:
+    keeper = Keeper()
+    old = Widgetish()
+    hunt = NewInstances(("Widgetish",))
+    assert hunt.look(gc.get_objects()) == []  # the first look only remembers
+    keeper.kept.extend(Widgetish() for _ in range(5))
+    report = hunt.look(gc.get_objects())
+    assert report[0] == "Widgetish: 5 born since the first look, still alive"
+    assert "5 of the sampled held by list <- Keeper.kept" in report[1]
+    assert old is not None
+
+
+def test_a_growing_container_is_reported_with_its_owner_and_a_steady_one_is_not() -> None:
+    keeper, steady = Keeper(), Keeper()
+    steady.kept.append(Widgetish())
+    growth = ContainerGrowth()
+    assert growth.look(gc.get_objects()) == []
+    keeper.kept.extend(Widgetish() for _ in range(7))
+    report = growth.look(gc.get_objects(), top=50)
+    mine = [line for line in report if "Keeper.kept" in line]
+    assert len(mine) == 1, report  # the steady keeper's list did not grow
+    assert mine[0].startswith("list 0 -> 7: Keeper.kept"), mine
