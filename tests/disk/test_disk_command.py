@@ -160,3 +160,35 @@ def test_a_flooding_kernel_log_keeps_its_newest_whole_lines(tmp_path: Path) -> N
     kernel = report_from_output(out, nonce, Host(name="h", address="127.0.0.1")).kernel
     assert kernel.count == KERNEL_LINES
     assert kernel.latest == "[5001.0] I/O error, dev sda, sector 42 (the newest)"
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("size", [0, 40, KERNEL_BYTES - 2, KERNEL_BYTES - 1, KERNEL_BYTES, KERNEL_BYTES + 1,
+                                  3 * KERNEL_BYTES])
+def test_the_kernel_log_section_is_the_logs_newest_bytes(tmp_path: Path, shell: str, size: int) -> None:
+    """dmesg's output is held in a shell variable, not piped through tail: the section must still be
+    exactly what ``dmesg | tail -c KERNEL_BYTES`` gave, at every length around the cut, and a dmesg
+    that succeeds runs once (its stderr is asked for only when it fails). (A command substitution
+    drops trailing newlines, and one is added back: dmesg ends each record with exactly one.)"""
+    log = b"".join(b"[%d.0] EXT4-fs error (device vda): line %d\n" % (i, i) for i in range(1, size // 20 + 2))
+    log = log[len(log) - size:] if size else b""
+    if log and not log.endswith(b"\n"):
+        log = log[:-1] + b"\n"
+    (tmp_path / "log").write_bytes(log)
+    tool(tmp_path, "dmesg", f'echo run >> {tmp_path}/calls; cat {tmp_path}/log')
+    nonce = new_nonce()
+    s = split_output(run(build_command(nonce), shell, fake=tmp_path), nonce).sections
+    assert s["dmesg"].stdout == log[-KERNEL_BYTES:] and s["dmesg"].exit_status == 0
+    assert s["dmesg"].stderr == b"" and "journal" not in s
+    assert (tmp_path / "calls").read_text() == "run\n"
+
+
+def test_a_failing_dmesg_keeps_its_output_status_and_why(tmp_path: Path) -> None:
+    tool(tmp_path, "dmesg", 'echo "[1.0] half a log";'
+                            ' echo "dmesg: read kernel buffer failed: Operation not permitted" >&2; exit 1')
+    nonce = new_nonce()
+    out = run(build_command(nonce), fake=tmp_path)
+    s = split_output(out, nonce).sections
+    assert s["dmesg"].exit_status == 1 and s["dmesg"].stdout == b"[1.0] half a log\n"
+    assert s["dmesg"].stderr == b"dmesg: read kernel buffer failed: Operation not permitted"
+    assert "journal" in s  # the fallback still runs
