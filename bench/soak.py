@@ -107,7 +107,9 @@ def heap_line(h: dict[str, Any]) -> str:
     if not h:
         return ""
     mib = 1 << 20
-    return (f"py blocks {h['py_blocks'] / 1000:.0f}k objects {h['gc_objects'] / 1000:.0f}k threads {h['threads']}"
+    arenas = f" in {h['py_arenas']} arenas" if h.get("py_arenas") is not None else ""
+    return (f"py blocks {h['py_blocks'] / 1000:.0f}k{arenas}"
+            f" objects {h['gc_objects'] / 1000:.0f}k threads {h['threads']}"
             f"  malloc used {h.get('malloc_used', 0) / mib:.1f} free {h.get('malloc_free', 0) / mib:.1f}"
             f" mmap {h.get('malloc_mmap', 0) / mib:.1f} MiB"
             + (f"  traced {h['traced'] / mib:.1f} MiB" if "traced" in h else ""))
@@ -207,6 +209,8 @@ def main() -> int:
     ap.add_argument("--hunt", action="store_true",
                     help="the wallboard reports which containers grew most since minute 1, and who holds them")
     args = ap.parse_args()
+    if args.hosts < MYSQL_HOSTS + 5:  # faults go to hosts past the MariaDB ones, and not the last four
+        ap.error(f"--hosts must be at least {MYSQL_HOSTS + 5} (got {args.hosts})")
     sigterm_exits()
     if args.hunt:
         os.environ["COCKPIT_BENCH_HUNT"] = "1"

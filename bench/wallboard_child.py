@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from heap_hunt import ContainerGrowth, NewInstances, cache_fill
+from heap_hunt import ContainerGrowth, NewInstances, cache_fill, pymalloc_arenas
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.pilot import Pilot
@@ -96,7 +96,8 @@ def heap() -> dict[str, Any]:
         gc.collect()
     objects = gc.get_objects()
     types = Counter(type(o).__qualname__ for o in objects)
-    out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "gc_objects": len(objects),
+    out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "py_arenas": pymalloc_arenas(),
+                           "gc_objects": len(objects),
                            "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects)}
     if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
         out["grown"] = GROWTH.look(objects)

@@ -43,3 +43,17 @@ def test_a_growing_container_is_reported_with_its_owner_and_a_steady_one_is_not(
     mine = [line for line in report if "Keeper.kept" in line]
     assert len(mine) == 1, report  # the steady keeper's list did not grow
     assert mine[0].startswith("list 0 -> 7: Keeper.kept"), mine
+
+
+def test_pymalloc_arenas_rise_with_small_objects_and_fall_when_they_go() -> None:
+    from heap_hunt import pymalloc_arenas
+
+    before = pymalloc_arenas()
+    assert before is not None and before > 0
+    held = [(i, str(i)) for i in range(300_000)]  # small objects: pymalloc's, ~30 MiB
+    during = pymalloc_arenas()
+    del held
+    gc.collect()
+    after = pymalloc_arenas()
+    assert during is not None and after is not None
+    assert during >= before + 10 and after < during
