@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from cockpit.inventory.reader import NAME_RE
+from cockpit.markers import find_markers
 
 
 @dataclass
@@ -40,43 +41,17 @@ def _int(raw: bytes) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-# What follows ``@@NONCE@@``: compiled once. A pattern with the nonce in it was compiled on every poll
-# of every destination (the nonce is fresh each time) and churned re's own cache (bench/soak.py --hunt)
+# What follows ``@@NONCE@@`` (cockpit.markers: no pattern compiled per poll)
 _MARKER_TAIL = re.compile(rb"([a-z]+)(?: ([^\n]*))?(?:\n|\Z)")
-
-
-@dataclass(frozen=True)
-class _Marker:
-    start: int  # with the newline before it, which the command adds
-    end: int
-    kind: str
-    arg: bytes
-
-
-def _markers(output: bytes, nonce: str) -> list[_Marker]:
-    """The markers, as ``\\n?@@NONCE@@kind( arg)?\\n`` scanned left to right would find them: a marker
-    takes the newline before it unless the previous marker's own newline is that one."""
-    tag = b"@@" + nonce.encode() + b"@@"
-    found: list[_Marker] = []
-    pos = last_end = 0
-    while (at := output.find(tag, pos)) != -1:
-        m = _MARKER_TAIL.match(output, at + len(tag))
-        if m is None:
-            pos = at + 1
-            continue
-        start = at - 1 if at > last_end and output[at - 1] == 0x0A else at
-        found.append(_Marker(start, m.end(), m.group(1).decode(), m.group(2) or b""))
-        pos = last_end = m.end()
-    return found
 
 
 def parse_dump(output: bytes, nonce: str) -> Dump:
     dump = Dump()
-    matches = _markers(output, nonce)
+    matches = list(find_markers(output, b"@@" + nonce.encode() + b"@@", _MARKER_TAIL))
     current: RawImport | None = None
-    for i, m in enumerate(matches):
-        kind, arg = m.kind, m.arg
-        body = output[m.end: matches[i + 1].start if i + 1 < len(matches) else len(output)]
+    for i, (_, m) in enumerate(matches):
+        kind, arg = m.group(1).decode(), (m.group(2) or b"")
+        body = output[m.end(): matches[i + 1][0] if i + 1 < len(matches) else len(output)]
         if kind == "none":
             dump.no_state_dir = True
             dump.complete = True

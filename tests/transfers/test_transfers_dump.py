@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from cockpit.transfers.dump import _markers, parse_dump
+from cockpit.transfers.dump import parse_dump
 
 N = "0123456789abcdef"
 
@@ -42,19 +37,3 @@ def test_cut_off_output_is_incomplete_and_odd_directory_names_are_reported() -> 
     assert bad.imports == {} and bad.problems and bad.complete
     assert parse_dump(b"sh: 1: syntax error", N).problems
     assert parse_dump(m("none"), N).no_state_dir
-
-
-TAG = b"@@" + N.encode() + b"@@"
-PIECES = [TAG + b"end", TAG + b"file log", TAG + b"site acme", TAG, TAG + b"Site", b"@@ffff@@end", b"@@", b"@",
-          b"\n", b"\n\n", b"X", b" ", b"\r", b"done"]
-
-
-@given(st.lists(st.sampled_from(PIECES), max_size=40))
-@settings(max_examples=400, deadline=None)
-def test_markers_are_found_as_the_per_nonce_pattern_found_them(pieces: list[bytes]) -> None:
-    """The markers are found with one pattern compiled once, not one per nonce; what they cut must be what
-    the original pattern ``\\n?@@NONCE@@kind( arg)?\\n`` cut, on output made of marker-like pieces."""
-    data = b"".join(pieces)
-    old = re.compile(rb"\n?@@" + re.escape(N.encode()) + rb"@@([a-z]+)(?: ([^\n]*))?(?:\n|\Z)")
-    want = [(x.start(), x.end(), x.group(1).decode(), x.group(2) or b"") for x in old.finditer(data)]
-    assert [(x.start, x.end, x.kind, x.arg) for x in _markers(data, N)] == want
