@@ -102,6 +102,8 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         "PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH",
         f"M='{m}'",
         "exec 4>&1 </dev/null",
+        # begin NAME: the section's begin marker; the section's name stays in $n for its end
+        "begin() { n=$1; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\"; }",
         # end NAME: the section's stderr (from $e, bounded) and end markers (status $RC)
         "end() {"
         " printf '\\n%s:stderr:%s@@\\n' \"$M\" \"$1\";"
@@ -111,7 +113,7 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         # run NAME CMD...: stdout straight to the real stdout (fd 4), stderr into $e; an
         # assignment's status is its command substitution's, so one fork and one exec
         "run() {"
-        " n=$1; shift; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\";"
+        " begin \"$1\"; shift;"
         " e=$(\"$@\" 2>&1 >&4 4>&-); RC=$?; end \"$n\"; }",
         # dlog NAME CMD...: dmesg. Its output is held in a variable, so the common case costs one fork
         # and one exec (a pipe through tail cost two forks and an exec more: ~1.2 ms of a ~8.7 ms
@@ -119,7 +121,7 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         # section's bytes are the same. Its stderr only matters when it fails (why the log cannot be
         # read), so then it is asked again for it
         "dlog() {"
-        " n=$1; shift; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\";"
+        " begin \"$1\"; shift;"
         " e=''; k=$(\"$@\" 2>/dev/null 4>&-); RC=$?;"
         " if [ \"$RC\" != 0 ]; then e=$(\"$@\" 2>&1 >/dev/null 4>&-); fi;"
         f" if [ ${{#k}} -lt {KERNEL_BYTES} ]; then [ -z \"$k\" ] || printf '%s\\n' \"$k\";"
@@ -128,7 +130,7 @@ def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:
         # system's messages"). The log's newest bytes (the parser keeps the newest KERNEL_LINES whole
         # lines of them); the status follows the last '@rc='
         "klog() {"
-        " n=$1; shift; printf '\\n%s:begin:%s@@\\n' \"$M\" \"$n\";"
+        " begin \"$1\"; shift;"
         " e=$( { { \"$@\" 2>&3 3>&- 4>&-; printf '@rc=%s' \"$?\" >&3; }"
         f" | tail -c {KERNEL_BYTES} >&4 3>&- 4>&-; }} 3>&1 );"
         " RC=${e##*@rc=}; e=${e%@rc=*}; end \"$n\"; }",
