@@ -169,16 +169,18 @@ class NewInstances:
                     base.append(id(o))
             self._base = frozenset(base)
             return []
+        born: dict[str, list[object]] = {name: [] for name in self.type_names}  # one pass over the heap
+        for o in objects:
+            name = type(o).__qualname__
+            if name in born and id(o) not in self._base:
+                born[name].append(o)
         out: list[str] = []
         for name in self.type_names:
-            new: list[object] = []
-            for o in objects:
-                if type(o).__qualname__ == name and id(o) not in self._base:
-                    new.append(o)
+            new = born.pop(name)
             total = len(new)
             picked = new[:: max(1, total // sample)][:sample]
             del new
-            skip = {id(objects), id(picked), id(self._base), id(out)}
+            skip = {id(objects), id(picked), id(self._base), id(out), id(born)}
             chains: dict[str, int] = {}
             for o in picked:
                 where = chain(o, skip, depth=5)
