@@ -12,9 +12,10 @@ round trip, as sections::
 Each marker sits on a line of its own (the script prints a newline before it).
 The nonce is random per sweep, so host output cannot forge a boundary.
 
-The script is POSIX sh (Debian's dash) and is handed to ``/bin/sh -c`` on one
-line, so the user's login shell (bash, zsh, even csh) only sees one quoted
-word. Every fork and exec costs the host CPU on every sweep (on a
+The script is POSIX sh (Debian's dash). A new SSH session hands it to
+``/bin/sh -c`` on one line, so the user's login shell (bash, zsh, even csh)
+only sees one quoted word; the host's probe shell (cockpit.transport.shell, a
+``/bin/sh`` already) runs it as is, one exec less. Every fork and exec costs the host CPU on every sweep (on a
 lab of 50 hosts sharing 2 cores, the first version's ~50 forks and ~21 execs
 per probe cost ~58 ms of CPU per host; this one ~7.5 ms, bench/sweep_cpu.py): files
 are read by ``head`` itself (one byte over the limit marks a cut), a section's
@@ -53,12 +54,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import shlex
 
 from cockpit.disk.df import OUTPUT_FIELDS
 from cockpit.disk.sections import Section, split_sections
+from cockpit.transport.shell import sh_command
 
-__all__ = ["MARKER_PREFIX", "SECTIONS", "Section", "build_command", "new_nonce", "split_sections"]
+__all__ = ["MARKER_PREFIX", "SECTIONS", "Section", "build_command", "build_script", "new_nonce", "split_sections"]
 
 MARKER_PREFIX = "@@cockpit:"
 SECTIONS = ("mounts", "fstab", "dfo", "df", "dfi", "df_local", "dfi_local", "mdstat", "dmesg", "journal")
@@ -78,8 +79,8 @@ def new_nonce() -> str:
     return secrets.token_hex(8)
 
 
-def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout: int = DF_LOCAL_TIMEOUT) -> str:
-    """The command line for ``ssh host <command>``; ``nonce`` from :func:`new_nonce`.
+def build_script(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout: int = DF_LOCAL_TIMEOUT) -> str:
+    """The probe as a POSIX sh script, for ``SshPool.run(..., sh=True)``; ``nonce`` from :func:`new_nonce`.
 
     Worst case on a host with a hung network mount: ``df_timeout`` + 1 s for
     ``df -P``, then ``df_local_timeout`` + 1 s for each local retry; keep the
@@ -91,8 +92,13 @@ def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout:
         raise ValueError("df timeouts must be 1 to 60 seconds")
     # a subshell, not another /bin/sh: one exec less per probe (~0.6 ms of the host's CPU)
     script = f"( {_script(nonce, int(df_timeout), int(df_local_timeout))} )"
-    script += f" | {{ tail -c {BUFFER_CAP} 2>/dev/null || cat; }}"  # one write, not ~40 small ones
-    return "exec /bin/sh -c " + shlex.quote(script)
+    return script + f" | {{ tail -c {BUFFER_CAP} 2>/dev/null || cat; }}"  # one write, not ~40 small ones
+
+
+def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout: int = DF_LOCAL_TIMEOUT) -> str:
+    """The command line for ``ssh host <command>``, whatever the login shell: :func:`build_script` run by
+    ``/bin/sh -c`` (for a host's probe shell, itself a ``/bin/sh``, the script alone saves that exec)."""
+    return sh_command(build_script(nonce, df_timeout=df_timeout, df_local_timeout=df_local_timeout))
 
 
 def _script(nonce: str, df_timeout: int, df_local_timeout: int) -> str:

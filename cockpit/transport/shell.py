@@ -185,6 +185,13 @@ def _keep(kept: bytearray, body: bytes | bytearray, limit: int, truncate: bool) 
     kept += body
 
 
+def sh_command(script: str) -> str:
+    """A POSIX sh ``script`` as a command any login shell runs (bash, zsh, csh): ``exec /bin/sh -c 'SCRIPT'``.
+
+    The probe shell is a ``/bin/sh`` already and runs such a script as is (``SshPool.run(..., sh=True)``)."""
+    return "exec /bin/sh -c " + shlex.quote(script)
+
+
 async def open_shell(conn: asyncssh.SSHClientConnection) -> ProbeShell:
     """Open the session; errors are the channel-open errors of ``create_process`` (the caller maps them)."""
     proc = await conn.create_process(ProbeShell.start_command(), encoding=None, stdin=asyncssh.PIPE)

@@ -35,7 +35,7 @@ from cockpit.transport.client_files import ClientFiles
 from cockpit.transport.errors import HostDown, ProbeError
 from cockpit.transport.patience import WALL_CAP, Patience
 from cockpit.transport.result import RunResult
-from cockpit.transport.shell import NotAnswering, OutputTooLarge, ProbeShell, ShellBroken, open_shell
+from cockpit.transport.shell import NotAnswering, OutputTooLarge, ProbeShell, ShellBroken, open_shell, sh_command
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ class SshPool:
 
     # -- commands --------------------------------------------------------
     async def run(self, name: str, command: str, *, timeout: float | None = None,
-                  max_bytes: int | None = None, stdin: bytes | None = None, reuse: bool = False) -> RunResult:
+                  max_bytes: int | None = None, stdin: bytes | None = None, reuse: bool = False,
+                  sh: bool = False) -> RunResult:
         """Run ``command`` (already shell-quoted by the caller) on host ``name``.
 
         ``reuse=True`` (periodic read-only probes that leave no process behind) runs it in the host's
@@ -104,6 +105,10 @@ class SshPool:
         the command is run by a subshell of ``/bin/sh`` (as ``sh -c`` would), not the login shell, and a
         command killed by signal N shows as exit status 128+N. A busy probe shell, or ``stdin``, means a
         new session as without ``reuse``.
+
+        ``sh=True``: ``command`` is a POSIX sh script. A new session runs it with ``exec /bin/sh -c``
+        whatever the login shell is; the probe shell runs it as is (it is a ``/bin/sh``): an exec less
+        on the host for every probe.
         """
         slot = self._slot(name)
         conn = await self.connection(name)
@@ -113,6 +118,8 @@ class SshPool:
             shell = await self._probe_shell(slot, conn)
             if shell is not None:
                 return await self._run_in_shell(slot, shell, command, deadline, limit)
+        if sh:
+            command = sh_command(command)
         proc = await self._open_channel(slot, conn.create_process(
             command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None else asyncssh.PIPE))
         try:

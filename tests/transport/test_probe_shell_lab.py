@@ -68,6 +68,20 @@ async def test_what_a_command_sets_ends_with_it(lab: Lab) -> None:
         await pool.close()
 
 
+async def test_a_sh_script_runs_in_the_probe_shell_itself_and_under_sh_in_a_new_session(lab: Lab) -> None:
+    """``sh=True``: the probe shell (a /bin/sh) runs the script with no second shell (the disk probe's
+    exec less per sweep), a new session hands it to /bin/sh -c rather than the login shell (bash here)."""
+    pool = SshPool(lab_hosts(lab))
+    try:
+        first = await shell_pid(pool, "web1")
+        r = await pool.run("web1", 'echo "$$ $0"', reuse=True, sh=True)
+        assert r.stdout == first.rstrip(b"\n") + b" /bin/sh\n"  # $$ of the probe shell: not another sh
+        assert (await pool.run("web1", 'echo "$0"', sh=True)).stdout == b"/bin/sh\n"
+        assert (await pool.run("web1", 'echo "$0"')).stdout == b"bash\n"  # the login shell, without sh
+    finally:
+        await pool.close()
+
+
 async def test_output_holding_a_fake_marker_comes_back_whole(lab: Lab) -> None:
     pool = SshPool(lab_hosts(lab))
     try:
