@@ -27,13 +27,17 @@ which the parser keeps the newest ``KERNEL_LINES`` whole lines). ``dmesg`` itsel
 is the dearest part left (~2 ms reading a real ring buffer of ~2,000 records:
 the kernel formats each one).
 
-The script's output goes through ``tail -c`` (``cat`` when there is no
-tail), which holds it until the script ends and writes it at once: sshd sends
-each small write (~40 markers and sections) as an SSH packet of its own, and
-each packet costs the cockpit more CPU than its bytes do (16 packets per probe
-became 5; bench/sweep_cpu.py). A host that prints more than ``BUFFER_CAP``
-bytes loses the start (the mounts section: the host is UNKNOWN, with a note),
-and the pool's own limit (8 MiB by default) is below it anyway.
+The script's output is held by the shell (a command substitution) until the
+script ends, and written at once: sshd sends each small write (~40 markers and
+sections) as an SSH packet of its own, and each packet costs the cockpit more
+CPU than its bytes do (16 packets per probe became 5; bench/sweep_cpu.py). (It
+used to go through ``tail -c``: a pipe, two forks and an exec more, ~0.9 ms of
+the host's CPU every probe.) What the shell holds is bounded by the sections'
+own limits, and df's output by the host's mount table (the kernel's
+``fs.mount-max``, 100,000 by default); the pool's limit (8 MiB by default) cuts
+off a larger reply with an error. The shell drops NUL bytes (dash silently,
+bash with a warning on stderr): no section holds one legitimately (/proc files
+escape theirs; fstab is text), and a file of garbage is garbage either way.
 
 It writes no file (the root filesystem may be read-only: that is the
 case we look for), runs everything under ``LC_ALL=C`` (df headers and error
@@ -72,7 +76,6 @@ KERNEL_LINES = 200
 KERNEL_BYTES = 65536
 DF_TIMEOUT = 3  # seconds; SIGKILL one second later (an NFS wait is killable)
 DF_LOCAL_TIMEOUT = 1  # df -l never stats network mounts; worst case 4 + 2 + 2 s
-BUFFER_CAP = 16 * 1024 * 1024  # bytes tail(1) holds on the host; past any pool limit (8 MiB by default)
 
 
 def new_nonce() -> str:
@@ -90,9 +93,9 @@ def build_script(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout: 
         raise ValueError("nonce must be 8 to 64 lowercase hex digits (secrets.token_hex)")
     if not (0 < df_timeout <= 60 and 0 < df_local_timeout <= 60):
         raise ValueError("df timeouts must be 1 to 60 seconds")
-    # a subshell, not another /bin/sh: one exec less per probe (~0.6 ms of the host's CPU)
-    script = f"( {_script(nonce, int(df_timeout), int(df_local_timeout))} )"
-    return script + f" | {{ tail -c {BUFFER_CAP} 2>/dev/null || cat; }}"  # one write, not ~40 small ones
+    # one write at the end, not ~40 small ones; the substitution drops the final newline, put back here
+    # (the script's output always ends with one marker line)
+    return f"o=$( {_script(nonce, int(df_timeout), int(df_local_timeout))} ); printf '%s\\n' \"$o\""
 
 
 def build_command(nonce: str, *, df_timeout: int = DF_TIMEOUT, df_local_timeout: int = DF_LOCAL_TIMEOUT) -> str:

@@ -7,6 +7,7 @@ a huge /proc/mounts; everything else is the machine's own.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import stat
 import subprocess
@@ -58,6 +59,32 @@ def test_runs_on_this_machine(shell: str) -> None:
 def test_the_command_is_one_line_for_any_login_shell() -> None:
     cmd = build_command("0123456789abcdef")
     assert "\n" not in cmd and cmd.startswith("exec /bin/sh -c '")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.timeout(60)  # a safety net: if dmesg never ran, the FIFO would wait forever
+def test_the_reply_is_written_at_once_when_the_script_ends(tmp_path: Path, shell: str) -> None:
+    """sshd sends each write as an SSH packet of its own: nothing may reach stdout before the script
+    ends. A fake dmesg (the last section) waits for the test: by then the mounts, fstab and df sections
+    are done, so if any of them had been written straight out, the pipe would hold it."""
+    for fifo in ("started", "go"):
+        os.mkfifo(tmp_path / fifo)
+    tool(tmp_path, "dmesg", f"echo up > {tmp_path}/started; read x < {tmp_path}/go; echo '[1.0] the log'")
+    nonce = new_nonce()
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+    with subprocess.Popen([shell, "-c", build_command(nonce)], stdout=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None
+        try:
+            with (tmp_path / "started").open() as started:
+                assert started.read() == "up\n"  # dmesg runs: every section before it has finished
+            assert select.select([proc.stdout], [], [], 0)[0] == []  # and nothing came out yet
+        finally:
+            with (tmp_path / "go").open("w") as go:
+                go.write("go\n")
+        out = proc.stdout.read()
+    s = split_output(out, nonce).sections
+    assert s["dmesg"].stdout == b"[1.0] the log\n" and s["mounts"].exit_status == 0
+    assert out.endswith(b"@@\n") and not out.endswith(b"\n\n")  # the newline the substitution took, once
 
 
 @pytest.mark.parametrize("bad", ["", "abc", "0123456789ABCDEF", "0123456789abcdef'; touch /tmp/x; '", "g" * 16])
