@@ -151,6 +151,24 @@ def cache_fill(objects: list[Any]) -> dict[str, Any]:
     return {"functools": lru, "textual_entries": textual_entries, "textual_max": textual_max}
 
 
+def clear_bounded_caches(objects: list[Any]) -> int:
+    """Empty every bounded functools LRU and Textual LRU/FIFO cache (``soak.py --clear-caches``: how much of
+    the RSS they hold, an experiment, not what a cockpit does). Returns the entries dropped."""
+    from textual.cache import FIFOCache, LRUCache
+
+    dropped = 0
+    for o in objects:
+        if isinstance(o, functools._lru_cache_wrapper):
+            info = o.cache_info()
+            if info.maxsize:
+                dropped += info.currsize
+                o.cache_clear()
+        elif isinstance(o, LRUCache | FIFOCache):
+            dropped += len(o)
+            o.clear()
+    return dropped
+
+
 class NewInstances:
     """Instances of the named types (``Text``, ``Style``...) born since the first look and still alive,
     grouped by who holds them: a type whose count rises shows where its new objects are kept."""

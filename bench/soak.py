@@ -16,7 +16,8 @@ first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints th
 containers that grew most since the first minute and who holds them, the
 objects by type that grew most (a widget class among them is a leak), and who
 holds the objects of the commonly rising types (Text, Style, Fraction, Pattern)
-born since the first minute.
+born since the first minute. ``--clear-caches`` (an experiment) empties the bounded caches
+every minute before the heap figures: what is left of the growth is not theirs.
 Needs root: builds its own lab, removed at the end.
 """
 
@@ -206,6 +207,9 @@ def main() -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
+    ap.add_argument("--clear-caches", action="store_true",
+                    help="an experiment: the wallboard empties the bounded caches (functools LRUs, Textual's) every"
+                         " minute, to see how much of the RSS growth is theirs")
     ap.add_argument("--hunt", action="store_true",
                     help="the wallboard reports which containers grew most since minute 1, and who holds them")
     args = ap.parse_args()
@@ -214,6 +218,8 @@ def main() -> int:
     sigterm_exits()
     if args.hunt:
         os.environ["COCKPIT_BENCH_HUNT"] = "1"
+    if args.clear_caches:
+        os.environ["COCKPIT_BENCH_CLEAR_CACHES"] = "1"  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from heap_hunt import ContainerGrowth, NewInstances, cache_fill, pymalloc_arenas
+from heap_hunt import ContainerGrowth, NewInstances, cache_fill, clear_bounded_caches, pymalloc_arenas
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.pilot import Pilot
@@ -95,6 +95,12 @@ def heap() -> dict[str, Any]:
     if os.environ.get("COCKPIT_BENCH_GC"):  # count what is still reachable, not garbage awaiting a collection
         gc.collect()
     objects = gc.get_objects()
+    if os.environ.get("COCKPIT_BENCH_CLEAR_CACHES"):  # how much of the RSS the bounded caches hold
+        clear_bounded_caches(objects)
+        del objects
+        gc.collect()
+        memory.give_back()
+        objects = gc.get_objects()
     types = Counter(type(o).__qualname__ for o in objects)
     out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "py_arenas": pymalloc_arenas(),
                            "gc_objects": len(objects),

@@ -3,13 +3,15 @@ pointed at the import poll's per-nonce regex, so they are checked like the code 
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from heap_hunt import ContainerGrowth, NewInstances
+from heap_hunt import ContainerGrowth, NewInstances, clear_bounded_caches
+from textual.cache import LRUCache
 
 
 class Widgetish:
@@ -57,3 +59,22 @@ def test_pymalloc_arenas_rise_with_small_objects_and_fall_when_they_go() -> None
     after = pymalloc_arenas()
     assert during is not None and after is not None
     assert during >= before + 10 and after < during
+
+
+def test_clearing_empties_bounded_caches_and_leaves_unbounded_ones() -> None:
+    @functools.lru_cache(maxsize=64)
+    def bounded(x: int) -> int:
+        return x * 2
+
+    @functools.cache
+    def unbounded(x: int) -> int:  # what a program relies on (a memo for its whole life) is left alone
+        return x * 3
+
+    lru: LRUCache[int, int] = LRUCache(16)
+    for i in range(10):
+        bounded(i), unbounded(i)
+        lru[i] = i
+    objects = [bounded, unbounded, lru]
+    assert clear_bounded_caches(objects) == 20
+    assert bounded.cache_info().currsize == 0 and len(lru) == 0
+    assert unbounded.cache_info().currsize == 10
