@@ -139,6 +139,11 @@ def report(out: dict[str, Any]) -> None:
     if c.get("sweeps_cpu_s"):
         print(f"  the cockpit's CPU during a steady sweep (median, keys and drawing included): "
               f"{statistics.median(c['sweeps_cpu_s']):.2f} s")
+    if c.get("sweeps_up"):  # the first sweep's, then each steady one's
+        print("  every sweep: " + ", ".join(
+            f"{t:.2f} s ({cpu:.2f} s CPU, {up} up, {new} connects)" for t, cpu, up, new in
+            zip([c["first_sweep_s"], *c["sweeps_s"]], [float("nan"), *c["sweeps_cpu_s"]], c["sweeps_up"],
+                c["sweeps_connects"], strict=False)))
     print(f"  cockpit peak RSS {c['peak_rss_mib']:.0f} MiB" + (f" (floor {f['peak_rss_mib']:.0f} MiB)" if f else "")
           + "   (target < 300 MB)")
     print(f"  key latency during sweeps: p50 {p(during, 50):.0f} ms, p95 {p(during, 95):.0f} ms ({len(during)} keys); "

@@ -42,16 +42,20 @@ async def main(inventory: str, sweeps: int, refresh: float) -> dict[str, Any]:
     engine = Engine(inv, read_only=True)
     swept: list[float] = []
     swept_cpu: list[float] = []
+    swept_up: list[int] = []  # hosts up after each sweep
+    swept_connects: list[int] = []  # connections opened during each sweep (after the first: reconnects)
     first_done = asyncio.Event()
     sweep = engine.sweep_disks
 
     async def timed_sweep() -> dict[str, HostState]:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, connects = time.perf_counter(), time.process_time(), engine.pool.connects
         try:
             return await sweep()
         finally:
             swept.append(time.perf_counter() - start)
             swept_cpu.append(time.process_time() - cpu)  # the whole process meanwhile: keys and drawing too
+            swept_up.append(sum(1 for h in engine.hosts.values() if h.reach is Reach.UP))
+            swept_connects.append(engine.pool.connects - connects)
             first_done.set()
 
     engine.sweep_disks = timed_sweep  # type: ignore[method-assign]
@@ -79,7 +83,9 @@ async def main(inventory: str, sweeps: int, refresh: float) -> dict[str, Any]:
         up = sum(1 for h in engine.hosts.values() if h.reach is Reach.UP)
         errors = sorted({(h.error or "")[:80] for h in engine.hosts.values() if h.reach is not Reach.UP})[:5]
     return {"hosts": len(engine.hosts), "up": up, "errors": errors, "first_sweep_s": swept[0],
-            "sweeps_s": swept[1:], "sweeps_cpu_s": swept_cpu[1:], "keys_during_sweep_s": during, "keys_idle_s": idle}
+            "sweeps_s": swept[1:], "sweeps_cpu_s": swept_cpu[1:],
+            "sweeps_up": swept_up, "sweeps_connects": swept_connects,
+            "keys_during_sweep_s": during, "keys_idle_s": idle}
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ class SshPool:
         self._sweep_length = 0.0  # how long the last disk sweep took (sweep_took)
         self._closed = False
         self.reuse_shells = True  # False: reuse=True is ignored (a bench compares both paths in one run)
+        self.connects = 0  # connections opened so far: a reconnect shows here (benchmarks and tests count them)
         self.files = ClientFiles()  # known_hosts and keys, parsed once for all connections
 
     # -- state -----------------------------------------------------------
@@ -359,7 +360,9 @@ class SshPool:
             # asyncssh's own connect and login timeouts are plain timers: they stay back (the cap of the
             # Patience around them), and this limit, which does not charge the cockpit's own stalls, decides
             async with Patience(h.connect_timeout + 1):
-                return await asyncssh.connect(h.address, **opts)
+                conn = await asyncssh.connect(h.address, **opts)
+            self.connects += 1
+            return conn
         except asyncssh.HostKeyNotVerifiable:
             if hostkeys.known_keys(khp, h.address, port):
                 msg = (f"host key CHANGED (not the one in {khp}); nothing runs until an "

@@ -172,6 +172,7 @@ async def test_sshd_killed_then_healed_gets_a_new_shell(lab: Lab) -> None:
     pool = SshPool(lab_hosts(lab))
     try:
         first = await shell_pid(pool, "web2")
+        assert pool.connects == 1
         lab.fault("web2", "kill-ssh")
         with pytest.raises((ProbeError, HostDown)):
             for _ in range(50):  # the connection's end may arrive a moment after the kill
@@ -181,6 +182,7 @@ async def test_sshd_killed_then_healed_gets_a_new_shell(lab: Lab) -> None:
         pool.retry_now("web2")
         again = await shell_pid(pool, "web2")
         assert again not in (first, b"")
+        assert pool.connects == 2  # one reconnect, counted
     finally:
         await pool.close()
 
