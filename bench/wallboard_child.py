@@ -40,6 +40,7 @@ from textual.widgets import Footer, Header, Static
 from cockpit import memory
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
+from screens import gc_freeze
 from screens.app import CockpitApp
 
 
@@ -48,6 +49,7 @@ class Reporter:
         fd = os.environ.get("COCKPIT_BENCH_FD")
         self._out = os.fdopen(int(fd), "w", buffering=1) if fd else None
         self.sweeps = self.failed = 0
+        self.trace_dir: Path | None = None  # tracemalloc snapshots: snap-0 at the soak's start (sweep 3)
 
     def send(self, **data: Any) -> None:
         if self._out is not None:
@@ -63,6 +65,9 @@ class PlainApp(App[int]):
         yield Footer()
 
 
+START_SWEEPS = 3  # bench/soak.py starts its clock after this many sweeps
+
+
 def counted(engine: Engine, rep: Reporter) -> None:
     """Count the engine's completed disk sweeps (the wallboard's own path is untouched)."""
     sweep = engine.sweep_disks
@@ -75,6 +80,8 @@ def counted(engine: Engine, rep: Reporter) -> None:
             rep.send(sweeps=rep.sweeps, failed=rep.failed)
             raise
         rep.sweeps += 1
+        if rep.sweeps == START_SWEEPS and rep.trace_dir is not None:  # the soak's RSS at start is taken now
+            tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
         rep.send(sweeps=rep.sweeps, failed=rep.failed)
         return hosts
 
@@ -120,7 +127,7 @@ def heap() -> dict[str, Any]:
 
 
 async def every_minute(rep: Reporter, directory: Path | None, with_heap: bool) -> None:
-    k = 0
+    k = 1  # snap-0: the start (counted)
     while True:
         await asyncio.sleep(60.0)
         if with_heap:
@@ -138,6 +145,7 @@ def main() -> int:
     ap.add_argument("--heap", action="store_true", help="report heap figures every minute (costs CPU)")
     args = ap.parse_args()
     memory.limit_arenas()  # as the cockpit command does (screens/launch.py)
+    gc_freeze.enable()  # and this: what start-up built leaves the full collections after the first sweep
     rep = Reporter()
     app: App[int]
     if args.mode == "plain":
@@ -149,6 +157,7 @@ def main() -> int:
     directory = Path(args.tracemalloc) if args.tracemalloc else None
     if directory is not None:
         tracemalloc.start(6)
+        rep.trace_dir = directory
 
     async def reporting_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
         await every_minute(rep, directory, args.heap)
