@@ -104,6 +104,10 @@ class Faults:
             print(f"  heal {kind} on {host} FAILED: {e}", flush=True)
 
 
+def parts_line(p: dict[str, float]) -> str:
+    return f"anon {p.get('RssAnon', 0):.1f} file {p.get('RssFile', 0):.1f}"
+
+
 def heap_line(h: dict[str, Any]) -> str:
     if not h:
         return ""
@@ -125,7 +129,12 @@ def tracemalloc_growth(directory: Path, top: int = 15) -> list[str]:
     with snaps[-1].open("rb") as f:
         last: tracemalloc.Snapshot = pickle.load(f)
     stats = last.compare_to(first, "traceback")
-    out = []
+    by_file = last.compare_to(first, "filename")  # many small growths in one module add up
+    out = [f"traced {sum(t.size for t in first.statistics('filename')) / 1024:.0f} KiB at the first snapshot, "
+           f"{sum(t.size for t in last.statistics('filename')) / 1024:.0f} KiB at the last; by file:"]
+    out += [f"{s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d} blocks  {s.traceback[0].filename}"
+            for s in by_file[:8]]
+    out.append("by traceback:")
     for s in stats[:top]:
         frames = " <- ".join(f"{Path(fr.filename).name}:{fr.lineno}" for fr in list(s.traceback)[-4:][::-1])
         out.append(f"{s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d} blocks  {frames}")
@@ -143,9 +152,11 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
         duration = args.minutes * 60
         rss: list[tuple[float, float]] = [(0.0, wall.rss_mib())]
+        parts = [{"t": 0, **wall.rss_parts_mib()}]  # anonymous (heap) and file-backed (code) pages
         loads = [load_average()]
-        heaps: list[dict[str, Any]] = []
-        print(f"  {0:5.1f} min  RSS {rss[0][1]:.1f} MiB  sweeps {wall.sweeps}  load {loads[0]}", flush=True)
+        heaps: list[dict[str, Any]] = [{"t": 0, **wall.heap}] if wall.heap else []  # sent with sweep 3
+        print(f"  {0:5.1f} min  RSS {rss[0][1]:.1f} MiB ({parts_line(parts[0])})  sweeps {wall.sweeps}"
+              f"  load {loads[0]}  {heap_line(wall.heap)}", flush=True)
         next_sample, next_fault, next_heal = 60.0, 0.0, float("inf")
         while (t := time.monotonic() - t0) < duration:
             if not wall.alive():
@@ -158,17 +169,20 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
                 faults.heal(t)
                 next_heal = float("inf")
             if t >= next_sample:
-                rss.append((t, wall.rss_mib()))
+                parts.append({"t": round(t), **wall.rss_parts_mib()})
+                rss.append((t, parts[-1]["VmRSS"]))
                 loads.append(load_average())
                 heaps.append({"t": round(t), **wall.heap})
-                print(f"  {t / 60:5.1f} min  RSS {rss[-1][1]:.1f} MiB  sweeps {wall.sweeps - sweeps0}"
+                print(f"  {t / 60:5.1f} min  RSS {rss[-1][1]:.1f} MiB ({parts_line(parts[-1])})"
+                      f"  sweeps {wall.sweeps - sweeps0}"
                       f"  load {loads[-1]}  {heap_line(wall.heap)}", flush=True)
                 next_sample += 60.0
             time.sleep(0.5)
         faults.heal(duration)
         elapsed = time.monotonic() - t0
         cpu = wall.cpu_seconds() - cpu0
-        rss.append((elapsed, wall.rss_mib()))
+        parts.append({"t": round(elapsed), **wall.rss_parts_mib()})
+        rss.append((elapsed, parts[-1]["VmRSS"]))
         loads.append(load_average())
         sweeps, failed = wall.sweeps - sweeps0, wall.failed
     finally:
@@ -182,6 +196,9 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
             "rss_slope_mib_per_h": round(slope_per_hour(rss), 2),
             "rss_slope_after_5min_mib_per_h": round(slope_per_hour(steady), 2),
             "rss_series": [[round(t), round(v, 1)] for t, v in rss], "load_series": loads,
+            "rss_parts_series": parts,
+            **{f"rss_{k.lower()}_{end}_mib": round(parts[i].get(f"Rss{k}", 0), 1)
+               for k in ("Anon", "File") for end, i in (("start", 0), ("end", -1))},
             "faults": faults.log, "heap_series": heaps, "tracemalloc": args.tracemalloc}
 
 
@@ -192,6 +209,10 @@ def report(r: dict[str, Any]) -> None:
     print(f"  CPU used:          {r['cpu_s']} s = {100 * r['cpu_share']:.1f} % of one core")
     print(f"  RSS start -> end:  {r['rss_start_mib']} -> {r['rss_end_mib']} MiB   "
           f"ratio end/start {r['rss_end_over_start']:.3f}")
+    print(f"  of which heap:     RssAnon {r['rss_anon_start_mib']} -> {r['rss_anon_end_mib']} MiB; "
+          f"file pages (code mapped in as it first runs) RssFile {r['rss_file_start_mib']} -> "
+          f"{r['rss_file_end_mib']} MiB")
+    print("  RssAnon by minute: " + " ".join(f"{p.get('RssAnon', 0):.1f}" for p in r["rss_parts_series"]))
     print(f"  RSS slope:         {r['rss_slope_mib_per_h']:+.2f} MiB/h overall, "
           f"{r['rss_slope_after_5min_mib_per_h']:+.2f} MiB/h after the first 5 min")
     print("  RSS by minute:     " + " ".join(f"{v:.0f}" for _, v in r["rss_series"]))

@@ -50,6 +50,7 @@ class Reporter:
         self._out = os.fdopen(int(fd), "w", buffering=1) if fd else None
         self.sweeps = self.failed = 0
         self.trace_dir: Path | None = None  # tracemalloc snapshots: snap-0 at the soak's start (sweep 3)
+        self.with_heap = False  # heap figures every minute, and at the soak's start
 
     def send(self, **data: Any) -> None:
         if self._out is not None:
@@ -80,8 +81,12 @@ def counted(engine: Engine, rep: Reporter) -> None:
             rep.send(sweeps=rep.sweeps, failed=rep.failed)
             raise
         rep.sweeps += 1
-        if rep.sweeps == START_SWEEPS and rep.trace_dir is not None:  # the soak's RSS at start is taken now
-            tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
+        if rep.sweeps == START_SWEEPS:  # the soak's RSS at start is taken now
+            if rep.trace_dir is not None:
+                tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
+            if rep.with_heap:
+                rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
+                return hosts
         rep.send(sweeps=rep.sweeps, failed=rep.failed)
         return hosts
 
@@ -147,6 +152,7 @@ def main() -> int:
     memory.limit_arenas()  # as the cockpit command does (screens/launch.py)
     gc_freeze.enable()  # and this: what start-up built leaves the full collections after the first sweep
     rep = Reporter()
+    rep.with_heap = args.heap
     app: App[int]
     if args.mode == "plain":
         app = PlainApp()

@@ -129,10 +129,19 @@ class Wallboard:
         return self.proc.poll() is None
 
     def rss_mib(self) -> float:
+        return self.rss_parts_mib()["VmRSS"]
+
+    def rss_parts_mib(self) -> dict[str, float]:
+        """VmRSS and its parts: RssAnon (the heap: what a leak grows), RssFile (pages of the program's files
+        and libraries, mapped in as code runs for the first time), RssShmem."""
+        parts = {}
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+            key = line.split(":", 1)[0]
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                parts[key] = int(line.split()[1]) / 1024
+        if "VmRSS" not in parts:
+            raise RuntimeError("no VmRSS")
+        return parts
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the process (all its threads) so far."""
