@@ -148,6 +148,12 @@ def report(out: dict[str, Any]) -> None:
           + "   (target < 300 MB)")
     print(f"  key latency during sweeps: p50 {p(during, 50):.0f} ms, p95 {p(during, 95):.0f} ms ({len(during)} keys); "
           f"between sweeps p95 {p(idle, 95):.0f} ms ({len(idle)} keys)   (target p95 < 100 ms)")
+    slowest = max([*during, *idle], default=0.0)
+    print(f"  slowest key {1000 * slowest:.0f} ms" + (" (not answered: the wait's cap)" if slowest >= 4.999 else ""))
+    if c.get("keys_connecting_s"):
+        conn = c["keys_connecting_s"]
+        print(f"  keys during the first sweep (connecting to every host): p50 {p(conn, 50):.0f} ms, "
+              f"p95 {p(conn, 95):.0f} ms, slowest {1000 * max(conn):.0f} ms ({len(conn)} keys)")
     print(f"  CPU: cockpit {c['cpu_s']:.1f} s + lab {c['lab_cpu_s']:.1f} s over {1 + len(c['sweeps_s'])} sweeps"
           + (f"; floor {f['cpu_s']:.1f} s + lab {f['lab_cpu_s']:.1f} s" if f else ""))
 

@@ -15,9 +15,10 @@ The nonce is random per sweep, so host output cannot forge a boundary.
 The script is POSIX sh (Debian's dash). A new SSH session hands it to
 ``/bin/sh -c`` on one line, so the user's login shell (bash, zsh, even csh)
 only sees one quoted word; the host's probe shell (cockpit.transport.shell, a
-``/bin/sh`` already) runs it as is, one exec less. Every fork and exec costs the host CPU on every sweep (on a
-lab of 50 hosts sharing 2 cores, the first version's ~50 forks and ~21 execs
-per probe cost ~58 ms of CPU per host; this one ~7.5 ms, bench/sweep_cpu.py): files
+``/bin/sh`` already) runs it as is, one exec less. Every fork and exec costs
+the host CPU on every sweep (on a lab of 50 hosts sharing 2 cores, the first
+version's ~50 forks and ~21 execs per probe cost ~58 ms of CPU per host; this
+one ~6 ms, bench/sweep_cpu.py): files
 are read by ``head`` itself (one byte over the limit marks a cut), a section's
 stderr and status come from one command substitution (one fork, one exec), GNU
 df gives blocks and inodes in one run, the script is a subshell rather than
