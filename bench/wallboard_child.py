@@ -51,6 +51,7 @@ class Reporter:
         self.sweeps = self.failed = 0
         self.trace_dir: Path | None = None  # tracemalloc snapshots: snap-0 at the soak's start (sweep 3)
         self.with_heap = False  # heap figures every minute, and at the soak's start
+        self.app: CockpitApp | None = None  # its pollers' runs go with the heap figures
 
     def send(self, **data: Any) -> None:
         if self._out is not None:
@@ -85,7 +86,7 @@ def counted(engine: Engine, rep: Reporter) -> None:
             if rep.trace_dir is not None:
                 tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
             if rep.with_heap:
-                rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
+                rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap(rep.app))
                 return hosts
         rep.send(sweeps=rep.sweeps, failed=rep.failed)
         return hosts
@@ -102,8 +103,15 @@ class MallInfo2(ctypes.Structure):
                                                  "fsmblks", "uordblks", "fordblks", "keepcost")]
 
 
-def heap() -> dict[str, Any]:
-    """Where the memory is: Python's own blocks and objects (the commonest types), glibc malloc's heap."""
+def poll_runs(app: CockpitApp) -> dict[str, int]:
+    """Finished runs of each pane's poll: a pane whose first poll has not finished is still empty."""
+    return {p.name: p.runs for p in (app.disk_poller, app.sites_feed.poller, app.transfers_feed.poller,
+                                      app.dns_feed.poller)}
+
+
+def heap(app: CockpitApp | None) -> dict[str, Any]:
+    """Where the memory is: Python's own blocks and objects (the commonest types), glibc malloc's heap;
+    and how far the panes' polls are."""
     if os.environ.get("COCKPIT_BENCH_GC"):  # count what is still reachable, not garbage awaiting a collection
         gc.collect()
     objects = gc.get_objects()
@@ -116,7 +124,8 @@ def heap() -> dict[str, Any]:
     types = Counter(type(o).__qualname__ for o in objects)
     out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "py_arenas": pymalloc_arenas(),
                            "gc_objects": len(objects),
-                           "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects)}
+                           "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects),
+                           "polls": poll_runs(app) if app is not None else {}}
     if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
         out["grown"] = GROWTH.look(objects)
         out["newborn"] = NEWBORN.look(objects)
@@ -136,7 +145,7 @@ async def every_minute(rep: Reporter, directory: Path | None, with_heap: bool) -
     while True:
         await asyncio.sleep(60.0)
         if with_heap:
-            rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap())
+            rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap(rep.app))
         if directory is not None:
             tracemalloc.take_snapshot().dump(str(directory / f"snap-{k}.pickle"))
         k += 1
@@ -159,7 +168,7 @@ def main() -> int:
     else:
         engine = Engine(load_inventory(Path(args.inventory)), read_only=True, read_only_reason="--wallboard")
         counted(engine, rep)
-        app = CockpitApp(engine, poll=args.mode == "wallboard", wallboard=True)
+        app = rep.app = CockpitApp(engine, poll=args.mode == "wallboard", wallboard=True)
     directory = Path(args.tracemalloc) if args.tracemalloc else None
     if directory is not None:
         tracemalloc.start(6)

@@ -30,6 +30,7 @@ class Poller:
         self._again = False  # the user asked for a fresh run while an automatic one was in flight
         self._follow_up_due = False  # that fresh run is scheduled and has not started yet
         self._stopped = False
+        self.runs = 0  # runs that finished and posted their result (the first one: the pane has its data)
 
     @property
     def running(self) -> bool:
@@ -80,6 +81,7 @@ class Poller:
         self.app.post_message(PollRunning(self.name, running=True))
         try:
             self.app.post_message(await self._run_once())
+            self.runs += 1
         finally:
             self.app.post_message(PollRunning(self.name, running=False))
             self._schedule_next()

@@ -65,6 +65,7 @@ async def test_refresh_during_an_automatic_sweep_runs_one_follow_up(make_invento
         await pilot.press("r", "r", "r")
         await settle(pilot)
         assert sweeps == 2
+        assert app.disk_poller.runs == 2  # both finished and were shown
 
 
 async def test_enter_opens_the_detail_of_the_host_under_the_cursor(make_inventory, closed_port) -> None:
@@ -149,6 +150,7 @@ async def test_a_failing_sweep_is_a_notification_and_polling_goes_on(make_invent
         assert app.is_running
         assert notes == [("the disks poll failed: RuntimeError: engine bug [bold]x[/]", "error", False)]
         assert app.disk_poller.scheduled  # the next poll is on its way
+        assert app.disk_poller.runs == 0  # a failed run brought the pane nothing
 
 
 async def test_a_sweep_that_ends_as_the_app_closes_is_dropped(make_inventory, closed_port) -> None:
