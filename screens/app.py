@@ -37,7 +37,7 @@ from widgets import palette
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
-from widgets.render_cache import trim_render_caches
+from widgets.render_cache import forget_closed_widgets_lines
 from widgets.sites_pane import SitesPane
 from widgets.styles import css_paths as widget_css
 from widgets.transfers_pane import TransfersPane
@@ -47,13 +47,6 @@ if TYPE_CHECKING:
 
 
 GIVE_BACK_SECONDS = 60.0  # free heap pages go back to the system this often
-
-
-def trim_memory() -> None:
-    """Every minute: gone widgets' lines and strings drawn once out of the render caches
-    (widgets/render_cache.py), then free heap pages back to the system (cockpit/memory.py)."""
-    trim_render_caches()
-    memory.give_back()
 
 
 class CockpitApp(ActionKeys, App[int]):
@@ -100,7 +93,8 @@ class CockpitApp(ActionKeys, App[int]):
         quit_on_signals(self)  # SIGTERM/SIGHUP quit cleanly (screens/signals.py)
         self.set_keymap(dict(self.engine.inventory.keys))
         self.report_incomplete_actions()
-        self.set_interval(GIVE_BACK_SECONDS, trim_memory, name="memory")  # flat RSS over days
+        self.set_interval(GIVE_BACK_SECONDS, memory.give_back, name="memory")  # flat RSS over days (cockpit/memory.py)
+        self.set_interval(GIVE_BACK_SECONDS, forget_closed_widgets_lines, name="render caches")  # gone widgets' lines
         for warning in secret_files.warnings(self.engine.inventory):  # secret files other users can read
             self.notify(warning, title="cockpit", severity="warning", timeout=30, markup=False)
 
