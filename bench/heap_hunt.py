@@ -133,6 +133,29 @@ class ContainerGrowth:
         return out
 
 
+def module_lru_caches() -> list[Any]:
+    """Every functools LRU in a module's globals or on its classes. The ones made at import are frozen
+    out of ``gc.get_objects()`` once the cockpit freezes its start-up objects (screens/gc_freeze.py)."""
+    found: dict[int, Any] = {}
+    for module in list(sys.modules.values()):
+        for value in list(getattr(module, "__dict__", {}).values()):
+            candidates = [value, *vars(value).values()] if isinstance(value, type) else [value]
+            for candidate in candidates:
+                try:
+                    c = getattr(candidate, "__func__", candidate)  # staticmethod, classmethod
+                except Exception:  # a module's odd object (a lazy proxy): not a cache
+                    continue
+                if isinstance(c, functools._lru_cache_wrapper):
+                    found[id(c)] = c
+    return list(found.values())
+
+
+def _lru_caches(objects: list[Any]) -> list[Any]:
+    found = {id(o): o for o in objects if isinstance(o, functools._lru_cache_wrapper)}
+    found.update((id(c), c) for c in module_lru_caches())
+    return list(found.values())
+
+
 def cache_fill(objects: list[Any]) -> dict[str, Any]:
     """How full the bounded caches are: every functools LRU (by function, when it holds 100+ entries)
     and Textual's LRU/FIFO caches (summed). Full caches stop growing; filling ones still grow."""
@@ -140,12 +163,12 @@ def cache_fill(objects: list[Any]) -> dict[str, Any]:
 
     lru: dict[str, list[int]] = {}
     textual_entries = textual_max = 0
+    for c in _lru_caches(objects):
+        info = c.cache_info()
+        if info.maxsize and info.currsize >= 100:
+            lru[_name(c)] = [info.currsize, info.maxsize]
     for o in objects:
-        if isinstance(o, functools._lru_cache_wrapper):
-            info = o.cache_info()
-            if info.maxsize and info.currsize >= 100:
-                lru[_name(o)] = [info.currsize, info.maxsize]
-        elif isinstance(o, LRUCache | FIFOCache):
+        if isinstance(o, LRUCache | FIFOCache):
             textual_entries += len(o)
             textual_max += o._maxsize
     return {"functools": lru, "textual_entries": textual_entries, "textual_max": textual_max}
@@ -157,13 +180,13 @@ def clear_bounded_caches(objects: list[Any]) -> int:
     from textual.cache import FIFOCache, LRUCache
 
     dropped = 0
+    for c in _lru_caches(objects):
+        info = c.cache_info()
+        if info.maxsize:
+            dropped += info.currsize
+            c.cache_clear()
     for o in objects:
-        if isinstance(o, functools._lru_cache_wrapper):
-            info = o.cache_info()
-            if info.maxsize:
-                dropped += info.currsize
-                o.cache_clear()
-        elif isinstance(o, LRUCache | FIFOCache):
+        if isinstance(o, LRUCache | FIFOCache):
             dropped += len(o)
             o.clear()
     return dropped
