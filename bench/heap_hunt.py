@@ -174,18 +174,19 @@ def cache_fill(objects: list[Any]) -> dict[str, Any]:
     return {"functools": lru, "textual_entries": textual_entries, "textual_max": textual_max}
 
 
-def clear_bounded_caches(objects: list[Any]) -> int:
+def clear_bounded_caches(objects: list[Any], which: str = "all") -> int:
     """Empty every bounded functools LRU and Textual LRU/FIFO cache (``soak.py --clear-caches``: how much of
-    the RSS they hold, an experiment, not what a cockpit does). Returns the entries dropped."""
+    the RSS they hold, an experiment, not what a cockpit does). ``which``: "all", "functools" or "textual".
+    Returns the entries dropped."""
     from textual.cache import FIFOCache, LRUCache
 
     dropped = 0
-    for c in _lru_caches(objects):
+    for c in _lru_caches(objects) if which in ("all", "functools") else ():
         info = c.cache_info()
         if info.maxsize:
             dropped += info.currsize
             c.cache_clear()
-    for o in objects:
+    for o in objects if which in ("all", "textual") else ():
         if isinstance(o, LRUCache | FIFOCache):
             dropped += len(o)
             o.clear()

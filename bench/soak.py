@@ -229,9 +229,9 @@ def main() -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
-    ap.add_argument("--clear-caches", action="store_true",
-                    help="an experiment: the wallboard empties the bounded caches (functools LRUs, Textual's) every"
-                         " minute, to see how much of the RSS growth is theirs")
+    ap.add_argument("--clear-caches", nargs="?", const="all", choices=("all", "functools", "textual"),
+                    help="an experiment: the wallboard empties the bounded caches (functools LRUs, Textual's, or"
+                         " both: the default) every minute, to see how much of the RSS growth is theirs")
     ap.add_argument("--hunt", action="store_true",
                     help="the wallboard reports which containers grew most since minute 1, and who holds them")
     args = ap.parse_args()
@@ -241,7 +241,7 @@ def main() -> int:
     if args.hunt:
         os.environ["COCKPIT_BENCH_HUNT"] = "1"
     if args.clear_caches:
-        os.environ["COCKPIT_BENCH_CLEAR_CACHES"] = "1"  # inherited by the wallboard
+        os.environ["COCKPIT_BENCH_CLEAR_CACHES"] = args.clear_caches  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()

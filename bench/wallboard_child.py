@@ -116,7 +116,7 @@ def heap(app: CockpitApp | None) -> dict[str, Any]:
         gc.collect()
     objects = gc.get_objects()
     if os.environ.get("COCKPIT_BENCH_CLEAR_CACHES"):  # how much of the RSS the bounded caches hold
-        clear_bounded_caches(objects)
+        clear_bounded_caches(objects, os.environ["COCKPIT_BENCH_CLEAR_CACHES"])
         del objects
         gc.collect()
         memory.give_back()

@@ -81,3 +81,18 @@ def test_clearing_empties_bounded_caches_and_leaves_unbounded_ones() -> None:
     assert bounded.cache_info().currsize == 0 and len(lru) == 0
     assert cached_cell_len.cache_info().currsize == 0  # found through its module, not the objects given
     assert unbounded.cache_info().currsize == 10
+
+
+def test_clearing_one_kind_leaves_the_other() -> None:
+    @functools.lru_cache(maxsize=8)
+    def bounded(x: int) -> int:
+        return x
+
+    lru: LRUCache[int, int] = LRUCache(8)
+    bounded(1)
+    lru[1] = 1
+    clear_bounded_caches([bounded, lru], "textual")
+    assert len(lru) == 0 and bounded.cache_info().currsize == 1
+    lru[1] = 1
+    clear_bounded_caches([bounded, lru], "functools")
+    assert bounded.cache_info().currsize == 0 and len(lru) == 1
