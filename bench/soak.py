@@ -152,12 +152,12 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
         t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
         duration = args.minutes * 60
-        rss: list[tuple[float, float]] = [(0.0, wall.rss_mib())]
-        parts = [{"t": 0, **wall.rss_parts_mib()}]  # anonymous (heap) and file-backed (code) pages
+        # (seconds, VmRSS with its anonymous (heap) and file-backed (code) parts): one read of /proc each
+        samples: list[tuple[float, dict[str, float]]] = [(0.0, wall.rss_parts_mib())]
         loads = [load_average()]
         heaps: list[dict[str, Any]] = [{"t": 0, **wall.heap}] if wall.heap else []  # sent with sweep 3
-        print(f"  {0:5.1f} min  RSS {rss[0][1]:.1f} MiB ({parts_line(parts[0])})  sweeps {wall.sweeps}"
-              f"  load {loads[0]}  {heap_line(wall.heap)}", flush=True)
+        print(f"  {0:5.1f} min  RSS {samples[0][1]['VmRSS']:.1f} MiB ({parts_line(samples[0][1])})"
+              f"  sweeps {wall.sweeps}  load {loads[0]}  {heap_line(wall.heap)}", flush=True)
         next_sample, next_fault, next_heal = 60.0, 0.0, float("inf")
         while (t := time.monotonic() - t0) < duration:
             if not wall.alive():
@@ -170,11 +170,10 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
                 faults.heal(t)
                 next_heal = float("inf")
             if t >= next_sample:
-                parts.append({"t": round(t), **wall.rss_parts_mib()})
-                rss.append((t, parts[-1]["VmRSS"]))
+                samples.append((t, wall.rss_parts_mib()))
                 loads.append(load_average())
                 heaps.append({"t": round(t), **wall.heap})
-                print(f"  {t / 60:5.1f} min  RSS {rss[-1][1]:.1f} MiB ({parts_line(parts[-1])})"
+                print(f"  {t / 60:5.1f} min  RSS {samples[-1][1]['VmRSS']:.1f} MiB ({parts_line(samples[-1][1])})"
                       f"  sweeps {wall.sweeps - sweeps0}"
                       f"  load {loads[-1]}  {heap_line(wall.heap)}", flush=True)
                 next_sample += 60.0
@@ -182,12 +181,13 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         faults.heal(duration)
         elapsed = time.monotonic() - t0
         cpu = wall.cpu_seconds() - cpu0
-        parts.append({"t": round(elapsed), **wall.rss_parts_mib()})
-        rss.append((elapsed, parts[-1]["VmRSS"]))
+        samples.append((elapsed, wall.rss_parts_mib()))
         loads.append(load_average())
         sweeps, failed = wall.sweeps - sweeps0, wall.failed
     finally:
         wall.stop()
+    rss = [(t, p["VmRSS"]) for t, p in samples]
+    parts = [{"t": round(t), **p} for t, p in samples]
     steady = [p for p in rss if p[0] >= 300] or rss
     return {"hosts": args.hosts, "refresh_s": args.refresh, "minutes": args.minutes, "elapsed_s": round(elapsed, 1),
             "sweeps": sweeps, "sweeps_failed": failed, "sweeps_per_min": round(60 * sweeps / elapsed, 1),

@@ -82,13 +82,10 @@ def counted(engine: Engine, rep: Reporter) -> None:
             rep.send(sweeps=rep.sweeps, failed=rep.failed)
             raise
         rep.sweeps += 1
-        if rep.sweeps == START_SWEEPS:  # the soak's RSS at start is taken now
-            if rep.trace_dir is not None:
-                tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
-            if rep.with_heap:
-                rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap(rep.app))
-                return hosts
-        rep.send(sweeps=rep.sweeps, failed=rep.failed)
+        start = rep.sweeps == START_SWEEPS  # the soak's RSS at start is taken now
+        if start and rep.trace_dir is not None:
+            tracemalloc.take_snapshot().dump(str(rep.trace_dir / "snap-0.pickle"))
+        rep.send(sweeps=rep.sweeps, failed=rep.failed, **({"heap": heap(rep.app)} if start and rep.with_heap else {}))
         return hosts
 
     engine.sweep_disks = sweep_and_count  # type: ignore[method-assign]
@@ -140,14 +137,14 @@ def heap(app: CockpitApp | None) -> dict[str, Any]:
     return out
 
 
-async def every_minute(rep: Reporter, directory: Path | None, with_heap: bool) -> None:
+async def every_minute(rep: Reporter) -> None:
     k = 1  # snap-0: the start (counted)
     while True:
         await asyncio.sleep(60.0)
-        if with_heap:
+        if rep.with_heap:
             rep.send(sweeps=rep.sweeps, failed=rep.failed, heap=heap(rep.app))
-        if directory is not None:
-            tracemalloc.take_snapshot().dump(str(directory / f"snap-{k}.pickle"))
+        if rep.trace_dir is not None:
+            tracemalloc.take_snapshot().dump(str(rep.trace_dir / f"snap-{k}.pickle"))
         k += 1
 
 
@@ -169,13 +166,12 @@ def main() -> int:
         engine = Engine(load_inventory(Path(args.inventory)), read_only=True, read_only_reason="--wallboard")
         counted(engine, rep)
         app = rep.app = CockpitApp(engine, poll=args.mode == "wallboard", wallboard=True)
-    directory = Path(args.tracemalloc) if args.tracemalloc else None
-    if directory is not None:
+    if args.tracemalloc:
         tracemalloc.start(6)
-        rep.trace_dir = directory
+        rep.trace_dir = Path(args.tracemalloc)
 
     async def reporting_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
-        await every_minute(rep, directory, args.heap)
+        await every_minute(rep)
 
     app.run(auto_pilot=reporting_pilot)
     return 0
