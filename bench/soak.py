@@ -9,15 +9,18 @@ is the same process at the start of the run), CPU used (process CPU seconds /
 wall seconds) and the sweeps completed, with the load average (the machine is
 shared). Saves bench/results/soak-<time>.json.
 
-    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--tracemalloc]
+    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--tracemalloc]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
 containers that grew most since the first minute and who holds them, the
 objects by type that grew most (a widget class among them is a leak), and who
 holds the objects of the commonly rising types (Text, Style, Fraction, Pattern)
-born since the first minute. ``--clear-caches`` (an experiment) empties the bounded caches
-every minute before the heap figures: what is left of the growth is not theirs.
+born since the first minute. ``--steps MIB`` prints each step of the heap's RSS as
+it happens, with the fault in force, the focused pane, the workers running and
+the objects that came with it (which render a step comes from). ``--clear-caches``
+(an experiment) empties the bounded caches every minute before the heap figures:
+what is left of the growth is not theirs.
 Needs root: builds its own lab, removed at the end.
 """
 
@@ -169,6 +172,15 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
             elif t >= next_heal:
                 faults.heal(t)
                 next_heal = float("inf")
+            while wall.steps:
+                st = wall.steps.pop(0)
+                active = "/".join(faults.active[::-1]) if faults.active else "none"
+                when = f"{t:6.1f} s" if st["sweep"] >= 3 else "start-up"  # the clock starts at sweep 3
+                print(f"  {when}    RssAnon {st['anon_kib'] / 1024:.1f} MiB ({st['diff_kib'] / 1024:+.2f})"
+                      f"  blocks {st['blocks'] / 1000:.0f}k  sweeps {wall.sweeps - sweeps0}  fault {active}"
+                      f"  focus {st['focused']} on {st['screen']}  running {', '.join(st['workers']) or '-'}"
+                      f"  objects since the last step {st['grown'] or '-'}",
+                      flush=True)
             if t >= next_sample:
                 samples.append((t, wall.rss_parts_mib()))
                 loads.append(load_average())
@@ -226,6 +238,9 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=50)
     ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
     ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
+    ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
+                    help="the wallboard reports its heap's RSS whenever it moved this much (read 4 times a second), "
+                         "with what was running: when, in which fault, a step comes")
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
@@ -242,6 +257,8 @@ def main() -> int:
         os.environ["COCKPIT_BENCH_HUNT"] = "1"
     if args.clear_caches:
         os.environ["COCKPIT_BENCH_CLEAR_CACHES"] = args.clear_caches  # inherited by the wallboard
+    if args.steps:
+        os.environ["COCKPIT_BENCH_STEPS"] = str(round(args.steps * 1024))  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()

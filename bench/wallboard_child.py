@@ -52,6 +52,7 @@ class Reporter:
         self.trace_dir: Path | None = None  # tracemalloc snapshots: snap-0 at the soak's start (sweep 3)
         self.with_heap = False  # heap figures every minute, and at the soak's start
         self.app: CockpitApp | None = None  # its pollers' runs go with the heap figures
+        self.watching: asyncio.Task[None] | None = None  # watch_steps, when the soak asked for it
 
     def send(self, **data: Any) -> None:
         if self._out is not None:
@@ -148,6 +149,37 @@ async def every_minute(rep: Reporter) -> None:
         k += 1
 
 
+def rss_anon_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def watch_steps(rep: Reporter, step_kib: int) -> None:
+    """``soak.py --steps``: four times a second, when the heap's RSS moved ``step_kib`` since the last
+    report, send what was going on (the workers running, the focused widget, Python's blocks)."""
+    last = rss_anon_kib()
+    types = Counter(type(o).__qualname__ for o in gc.get_objects())
+    while True:
+        await asyncio.sleep(0.25)
+        now = rss_anon_kib()
+        if abs(now - last) < step_kib:
+            continue
+        app = rep.app
+        workers = sorted(w.name or w.description for w in app.workers if w.is_running) if app else []
+        focused = app.focused if app else None
+        now_types = Counter(type(o).__qualname__ for o in gc.get_objects())
+        grown = sorted(((n - types.get(k, 0), k) for k, n in now_types.items()), reverse=True)[:6]
+        types = now_types
+        rep.send(sweeps=rep.sweeps, failed=rep.failed,
+                 step={"sweep": rep.sweeps, "anon_kib": now, "diff_kib": now - last, "blocks": sys.getallocatedblocks(),
+                       "workers": workers, "screen": type(app.screen).__name__ if app else "",
+                       "focused": (focused.id or type(focused).__name__) if focused else None,
+                       "grown": " ".join(f"{k}{d:+d}" for d, k in grown if d > 0)})
+        last = now
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--inventory", required=True)
@@ -171,6 +203,8 @@ def main() -> int:
         rep.trace_dir = Path(args.tracemalloc)
 
     async def reporting_pilot(pilot: Pilot[int]) -> None:  # runs inside the app's loop
+        if step := os.environ.get("COCKPIT_BENCH_STEPS"):
+            rep.watching = asyncio.create_task(watch_steps(rep, int(step)))  # held: a task nobody holds may go
         await every_minute(rep)
 
     app.run(auto_pilot=reporting_pilot)

@@ -91,6 +91,7 @@ class Wallboard:
         object costs more CPU than an idle wallboard, so the idle-CPU bench leaves it off)."""
         self.sweeps = self.failed = 0
         self.heap: dict[str, Any] = {}  # the child's latest heap figures (wallboard_child.heap)
+        self.steps: list[dict[str, Any]] = []  # RSS steps the child saw (COCKPIT_BENCH_STEPS), not yet printed
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         rd, wr = os.pipe()
@@ -124,6 +125,8 @@ class Wallboard:
                     self.sweeps, self.failed = int(r["sweeps"]), int(r["failed"])
                     if "heap" in r:
                         self.heap = r["heap"]
+                    if "step" in r:
+                        self.steps.append(r["step"])
 
     def alive(self) -> bool:
         return self.proc.poll() is None
