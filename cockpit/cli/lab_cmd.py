@@ -79,11 +79,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.set_defaults(handler=_exec)
 
 
+def _dir_among(fault_args: list[str]) -> tuple[list[str], str | None]:
+    """A ``--dir`` among a fault's arguments, taken out: argparse hands everything after KIND to the fault, so
+    ``cockpit lab fault web2 hang-ssh --dir /tmp/lab`` hit the lab in the default directory instead (no fault
+    takes a ``--dir`` of its own)."""
+    rest: list[str] = []
+    found: str | None = None
+    it = iter(fault_args)
+    for arg in it:
+        if arg.startswith("--dir="):
+            found = arg.split("=", 1)[1]
+        elif arg == "--dir":
+            found = next(it, "")
+        else:
+            rest.append(arg)
+    return rest, found
+
+
 def _run(args: argparse.Namespace, action: str) -> int:
     from cockpit.lab import Lab, LabError
 
-    lab = Lab(Path(args.dir))
     try:
+        if action == "fault":
+            args.args, given = _dir_among(list(args.args))
+            if given == "":
+                raise LabError("--dir needs a directory")
+            args.dir = given if given is not None else args.dir
+        lab = Lab(Path(args.dir))
         return _ACTIONS[action](lab, args)
     except LabError as e:
         print(f"cockpit lab {action}: {e}", file=sys.stderr)

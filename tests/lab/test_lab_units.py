@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import subprocess
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.inventory import load_inventory
-from cockpit.lab import DataMount, FleetSpec, HostSpec, LabError, install, kmsg, naming, procview
+from cockpit.lab import DataMount, FleetSpec, HostSpec, Lab, LabError, install, kmsg, naming, procview
 from cockpit.lab.faults import CORE_FAULTS
 from cockpit.lab.inventory_writer import dumps
 from cockpit.lab.services.sshd import Sshd
@@ -119,3 +120,39 @@ def test_cli_lab_errors_are_one_line(tmp_path: Path) -> None:
                        capture_output=True, text=True, check=False)
     assert p.returncode != 0
     assert "no lab in" in p.stderr and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("tail", [["--dir", "{d}"], ["--dir={d}"]])
+def test_lab_fault_honours_a_dir_given_after_the_faults_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  tail: list[str]) -> None:
+    """argparse hands everything after KIND to the fault: ``--dir`` at the end used to stay among the fault's
+    arguments, and the fault went to the lab in the default directory."""
+    from cockpit.cli import lab_cmd
+    from cockpit.cli.main import build_parser
+
+    seen: dict[str, object] = {}
+
+    def record(lab: Lab, args: argparse.Namespace) -> int:
+        seen.update(dir=lab.dir, args=args.args)
+        return 0
+
+    monkeypatch.setitem(lab_cmd._ACTIONS, "fault", record)
+    d = tmp_path / "my-lab"
+    args = build_parser().parse_args(["lab", "fault", "web1", "corrupt-table", "acme.worker", "--part", "data",
+                                      *(t.format(d=d) for t in tail)])
+    assert args.handler(args, None) == 0
+    assert seen == {"dir": d, "args": ["acme.worker", "--part", "data"]}
+
+
+def test_lab_fault_with_an_empty_dir_is_a_clear_error(capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from cockpit.cli import lab_cmd
+    from cockpit.cli.main import build_parser
+
+    def must_not_run(lab: Lab, args: argparse.Namespace) -> int:  # no lab is touched, whichever it would be
+        raise AssertionError(f"the fault ran on {lab.dir}")
+
+    monkeypatch.setitem(lab_cmd._ACTIONS, "fault", must_not_run)
+    args = build_parser().parse_args(["lab", "fault", "web1", "hang-ssh", "--dir"])
+    assert args.handler(args, None) != 0
+    assert capsys.readouterr().err.strip() == "cockpit lab fault: --dir needs a directory"
