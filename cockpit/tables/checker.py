@@ -2,6 +2,9 @@
 
 * :meth:`TableChecker.sweep` checks every table of every site: servers in
   parallel, each server within its own concurrency limit.
+* :meth:`TableChecker.retry_unreachable` checks again the sites whose server
+  could not be reached, between sweeps (every :attr:`TableChecker.retry_interval`):
+  a MySQL back up shows within half a minute, not at the next sweep.
 * :meth:`TableChecker.check_site` re-checks one site now (``r``), optionally
   ``EXTENDED``; :meth:`TableChecker.check_table` re-checks one table (after a
   restore).
@@ -34,6 +37,7 @@ from cockpit.transport.ssh import SshPool
 log = logging.getLogger(__name__)
 
 Listener = Callable[[SiteState], None]
+RETRY_UNREACHABLE_S = 30.0  # sites whose server could not be reached are tried again this often between sweeps
 
 
 class TableChecker:
@@ -68,6 +72,15 @@ class TableChecker:
         running = [s for s in self.sites.values() if s.checking]
         return sum(s.done for s in running), sum(s.total for s in running)
 
+    @property
+    def retry_interval(self) -> float | None:
+        """How often :meth:`retry_unreachable` is worth running; None when sweeps come as often."""
+        return RETRY_UNREACHABLE_S if self.recheck_interval > RETRY_UNREACHABLE_S else None
+
+    def unreachable(self) -> list[str]:
+        """Sites whose server could not be reached at their last check, with no check in flight now."""
+        return [n for n, st in self.sites.items() if st.unreachable and st.error is not None and n not in self._busy]
+
     def add_listener(self, fn: Listener) -> None:
         self._listeners.append(fn)
 
@@ -86,6 +99,15 @@ class TableChecker:
                 self.last_sweep_at = clock.now()
             finally:
                 self.sweeping = False
+
+    async def retry_unreachable(self) -> list[str]:
+        """Check again, now, the sites whose server could not be reached (the others wait for the sweep); the sites
+        tried. A server still down fails fast (the SSH pool's backoff, a refused connection) and the site stays
+        unreachable, its earlier results kept as they were."""
+        names = self.unreachable()
+        groups = self._by_server(names)
+        await asyncio.gather(*(self._run(host, m, group) for (host, m), group in groups.items()))
+        return names
 
     async def check_site(self, name: str, *, extended: bool = False) -> SiteState:
         """Re-check one site now. Returns at once if it is being checked already."""

@@ -127,6 +127,30 @@ async def test_a_hung_server_is_flagged_and_the_other_sites_keep_updating(lab: L
         assert {s["name"]: s["state"] for s in doc["sites"]}["acme"] == "unreachable"
 
 
+async def test_the_retry_sees_a_server_back_up_and_leaves_the_reachable_sites_to_the_sweep(lab: Lab) -> None:
+    """Between sweeps (5 minutes by default) only the unreachable sites are tried again: a MySQL restarted after
+    a crash showed as UNREACHABLE until the next sweep."""
+    async with lab_engine(lab) as engine:
+        checker = engine.tables
+        await _fault(lab, "web1", "kill-mysql")
+        await checker.sweep()
+        assert sorted(checker.unreachable()) == ["acme", "globex"]
+        initech = checker.sites["initech"].checked_at
+        assert sorted(await checker.retry_unreachable()) == ["acme", "globex"]  # still down: tried, still so
+        assert sorted(checker.unreachable()) == ["acme", "globex"]
+        assert all(t.stale for t in checker.sites["acme"].tables.values())  # earlier results kept, marked stale
+        await asyncio.to_thread(lab.heal, "web1")
+        assert sorted(await checker.retry_unreachable()) == ["acme", "globex"]
+        assert checker.unreachable() == []
+        for name in ("acme", "globex"):
+            site = checker.sites[name]
+            assert site.error is None and not site.unreachable and site.checked_at is not None
+            assert site.tables and not any(t.stale for t in site.tables.values())
+            assert set(_status(engine, name).values()) == {TableStatus.OK}
+        assert checker.sites["initech"].checked_at == initech  # not checked again: the sweep's job
+        assert await checker.retry_unreachable() == []
+
+
 async def test_a_check_that_times_out_is_unknown_and_the_server_is_not_given_up(lab: Lab) -> None:
     e = Engine(lab_inventory(lab, check_timeout=2.0, connect_timeout=3.0), read_only=True)
     site = e.tables.site("acme")

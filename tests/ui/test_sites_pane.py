@@ -157,3 +157,32 @@ def test_snapshot_site_detail(snap_compare, tmp_path: Path, closed_port: int, fr
 
     assert snap_compare(make_app(tmp_path, closed_port), terminal_size=size, run_before=detail)
 
+
+
+async def test_unreachable_sites_are_retried_between_sweeps(tmp_path: Path, closed_port: int) -> None:
+    """Sweeps come every 5 minutes by default: a second poll tries the unreachable sites again every 30 s."""
+    engine = Engine(load_inventory(sites_inventory(tmp_path, closed_port)))
+    tried: list[list[str]] = []
+    retry_unreachable = engine.tables.retry_unreachable
+
+    async def counted() -> list[str]:
+        tried.append(await retry_unreachable())
+        return tried[-1]
+
+    engine.tables.retry_unreachable = counted  # type: ignore[method-assign]
+    app = CockpitApp(engine, poll=True)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        retry = app.sites_feed.retry
+        assert retry is not None and retry.interval == 30 and retry.scheduled
+        assert tried  # it ran at start, and is due again in 30 s
+    assert retry.runs == len(tried)
+
+
+def test_no_retry_poll_when_sweeps_come_as_often(tmp_path: Path, closed_port: int) -> None:
+    path = sites_inventory(tmp_path, closed_port)
+    path.write_text(path.read_text().replace("[mysql]\n", "[mysql]\nrecheck_interval = 20\n"))
+    engine = Engine(load_inventory(path))
+    assert engine.tables.retry_interval is None
+    assert CockpitApp(engine, poll=True).sites_feed.retry is None
