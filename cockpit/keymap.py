@@ -22,7 +22,7 @@ DEFAULT_KEYS: tuple[KeyDef, ...] = (
     KeyDef("help", "question_mark", "Help / runbook"),
     KeyDef("refresh", "r", "Refresh now"),
     KeyDef("detail", "enter", "Details"),
-    KeyDef("filter", "slash", "Filter"),
+    KeyDef("filter", "slash", "Filter the sites (tables pane)"),
     KeyDef("next_pane", "tab", "Next pane"),
     KeyDef("pane_disks", "1", "Disks pane"),
     KeyDef("pane_sites", "2", "Tables pane"),

@@ -20,9 +20,6 @@ from screens.runbook import RUNBOOK
 from widgets.bindings import AppChecksActions, shown
 from widgets.footer import Footer
 
-# Bindings whose feature is not built yet: shown with the issue that brings it.
-LATER = {"filter": "arrives with issue #3"}
-
 
 class HelpScreen(AppChecksActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
@@ -48,8 +45,6 @@ class HelpScreen(AppChecksActions, Screen[None]):
                 continue
             keys = " / ".join(self.app.get_key_display(Binding(k, "")) for k in self._keys[kd.id].split(","))
             does = Text(kd.description, end="")
-            if kd.id in LATER:
-                does.append(f" ({LATER[kd.id]})", style="dim")
             table.add_row(Text(keys, style="bold", end=""), does, Text(kd.id, end=""))
         table.add_row(Text("escape", style="bold", end=""), Text("Back (from help and details)", end=""), Text(""))
         title = Text("Keys  (remap them by id in the inventory's [keys] table)", style="bold")

@@ -62,7 +62,7 @@ def test_read_only_dashboard(snap_compare, make_app, size) -> None:
     assert snap_compare(make_app(read_only=True), terminal_size=size, run_before=fleet_then())
 
 
-def test_narrow_terminal_on_a_pane_that_arrives_later(snap_compare, make_app) -> None:
+def test_narrow_terminal_on_the_tables_pane(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=fleet_then(["2"]))
 
 
