@@ -229,8 +229,8 @@ class SshPool:
             if slot.conn is not None and not slot.conn.is_closed():
                 return slot.conn
             if slot.down is not None and slot.backoff.wait_left() > 0:
-                # a new exception each time: raising the stored one again would add this call's frames to its
-                # traceback, and keep them (and their locals) alive, on every call while the host stays down
+                # a new exception each time: raising the stored one again adds this call's frames to its traceback
+                # and keeps them (and their locals) alive until the next connection attempt replaces it
                 raise HostDown(slot.down.reach, str(slot.down))
             try:
                 async with self._connecting:
