@@ -3,9 +3,9 @@ sweep (a full sweep at start, then every ``mysql.recheck_interval``, default
 5 min), re-checks of one site on demand, and the checker's progress delivered
 to the sites pane and open site detail screens at most every half second
 (the checker reports every table; the screen needs a few frames, not 40,000).
-Between sweeps, sites whose server could not be reached are tried again every
-``checker.retry_interval`` (30 s), so a MySQL back up shows within half a
-minute, not up to 5 minutes later.
+Between sweeps, every ``checker.retry_interval`` (30 s), the sites whose server
+could not be reached or whose host lost SSH are tried again: a MySQL back up,
+or a box gone, shows within half a minute, not up to 5 minutes later.
 The App keeps a few lines calling this."""
 
 from __future__ import annotations

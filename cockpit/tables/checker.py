@@ -2,9 +2,10 @@
 
 * :meth:`TableChecker.sweep` checks every table of every site: servers in
   parallel, each server within its own concurrency limit.
-* :meth:`TableChecker.retry_unreachable` checks again the sites whose server
-  could not be reached, between sweeps (every :attr:`TableChecker.retry_interval`):
-  a MySQL back up shows within half a minute, not at the next sweep.
+* :meth:`TableChecker.retry_unreachable` checks again, between sweeps (every
+  :attr:`TableChecker.retry_interval`), the sites whose server could not be
+  reached or whose host SSH cannot reach now: a MySQL back up, or a host gone,
+  shows within half a minute, not at the next sweep.
 * :meth:`TableChecker.check_site` re-checks one site now (``r``), optionally
   ``EXTENDED``; :meth:`TableChecker.check_table` re-checks one table (after a
   restore).
@@ -27,10 +28,12 @@ from datetime import datetime
 from typing import Any
 
 from cockpit import clock, paths
+from cockpit.engine.hoststate import Reach
 from cockpit.inventory.model import Inventory, MySQL, Site
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.server_check import ServerCheck
 from cockpit.tables.verdict_cache import VerdictCache
+from cockpit.transport.errors import HostDown
 from cockpit.transport.mysql import MySqlServers, Row
 from cockpit.transport.ssh import SshPool
 
@@ -78,8 +81,25 @@ class TableChecker:
         return RETRY_UNREACHABLE_S if self.recheck_interval > RETRY_UNREACHABLE_S else None
 
     def unreachable(self) -> list[str]:
-        """Sites whose server could not be reached at their last check, with no check in flight now."""
-        return [n for n, st in self.sites.items() if st.unreachable and st.error is not None and n not in self._busy]
+        """Sites with no check in flight whose server could not be reached at their last check, or whose server
+        is reached over SSH to a host the pool cannot reach now (a box that lost SSH: its sites would show their
+        last, sound, check until the next sweep)."""
+        hosts = self._hosts_now()
+        out = []
+        for n, st in self.sites.items():
+            if n in self._busy:
+                continue
+            site = self._sites[n]
+            if (st.unreachable and st.error is not None) or (
+                    site.mysql.via == "ssh" and self._ssh_down(hosts.get(n, site.host))):
+                out.append(n)
+        return out
+
+    def _ssh_down(self, host: str) -> bool:
+        try:
+            return self.pool.reach(host)[0] in (Reach.UNREACHABLE, Reach.UNTRUSTED, Reach.ERROR)
+        except HostDown:  # a host the inventory does not name (a stale placement): the check will say so
+            return False
 
     def add_listener(self, fn: Listener) -> None:
         self._listeners.append(fn)
@@ -101,9 +121,9 @@ class TableChecker:
                 self.sweeping = False
 
     async def retry_unreachable(self) -> list[str]:
-        """Check again, now, the sites whose server could not be reached (the others wait for the sweep); the sites
-        tried. A server still down fails fast (the SSH pool's backoff, a refused connection) and the site stays
-        unreachable, its earlier results kept as they were."""
+        """Check again, now, the sites :meth:`unreachable` names (the others wait for the sweep); the sites tried.
+        A server still down fails fast (the SSH pool's backoff, a refused connection) and the site is unreachable,
+        its earlier results kept, marked stale."""
         names = self.unreachable()
         groups = self._by_server(names)
         await asyncio.gather(*(self._run(host, m, group) for (host, m), group in groups.items()))

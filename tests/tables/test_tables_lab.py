@@ -22,6 +22,7 @@ import pytest
 from tableslab import eventually, host_out
 
 from cockpit.engine.engine import Engine
+from cockpit.engine.hoststate import Reach
 from cockpit.inventory import load_inventory
 from cockpit.inventory.model import Inventory
 from cockpit.lab import Lab
@@ -149,6 +150,27 @@ async def test_the_retry_sees_a_server_back_up_and_leaves_the_reachable_sites_to
             assert set(_status(engine, name).values()) == {TableStatus.OK}
         assert checker.sites["initech"].checked_at == initech  # not checked again: the sweep's job
         assert await checker.retry_unreachable() == []
+
+
+async def test_the_retry_marks_the_sites_of_a_host_that_lost_ssh_without_waiting_for_the_sweep(lab: Lab) -> None:
+    """A box that loses SSH (the outage) showed its sites' last sound check, ✓ OK, until the next sweep; once the
+    disk sweep finds the host gone, the retry makes them UNREACHABLE, earlier results kept as stale."""
+    async with lab_engine(lab) as engine:
+        checker = engine.tables
+        await checker.sweep()
+        assert checker.unreachable() == []
+        initech = checker.sites["initech"].checked_at
+        await _fault(lab, "web1", "kill-ssh")
+        await engine.sweep_disks()
+        assert engine.pool.reach("web1")[0] is Reach.UNREACHABLE
+        assert sorted(checker.unreachable()) == ["acme", "globex"]
+        assert sorted(await checker.retry_unreachable()) == ["acme", "globex"]
+        for name in ("acme", "globex"):
+            site = checker.sites[name]
+            assert site.unreachable and "web1" in (site.error or "")
+            assert site.tables and all(t.stale for t in site.tables.values())
+            assert verdict(site, site.started_at).state is SiteStateName.UNREACHABLE  # type: ignore[arg-type]
+        assert checker.sites["initech"].checked_at == initech
 
 
 async def test_a_check_that_times_out_is_unknown_and_the_server_is_not_given_up(lab: Lab) -> None:
