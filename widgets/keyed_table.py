@@ -92,6 +92,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
             self.add_column(label, key=key)
         self._rows: dict[str, TableRow] = {}
         self._rendered_update = -1  # DataTable's update count at the last render
+        self._rendered_cursor: tuple[object, ...] = ()  # the cursor and hover the cached lines were drawn for
         self._widths: dict[ColumnKey, Counter[int]] = {}  # per column: how many cells have each width
 
     def sync(self, rows: Sequence[TableRow]) -> None:
@@ -184,12 +185,20 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         yet kept until the LRU is full: a wallboard's tables grew by tens of MiB over a soak
         (bench/soak.py), first with every sweep's changes, then with every resize (the problem list
         above them grows and shrinks with the faults). The first render after a bump drops them
-        all, whatever bumped it. Textual 8.2.8."""
+        all, whatever bumped it. Lines and row renders are keyed by the cursor's and the hover's coordinates
+        too, so a cursor move made each line it touched a new entry while the old ones stayed (an operator
+        paging through the sites pane, whose data changes every 5 minutes): those two go when the cursor or
+        the hover moves. Textual 8.2.8."""
+        cursor = (self.cursor_coordinate, self.hover_coordinate, self._show_hover_cursor)
         if self._update_count != self._rendered_update:
             self._rendered_update = self._update_count
             for cache in (self._cell_render_cache, self._row_render_cache, self._row_renderable_cache,
                           self._line_cache):
                 cache.clear()
+        elif cursor != self._rendered_cursor:
+            self._line_cache.clear()
+            self._row_render_cache.clear()
+        self._rendered_cursor = cursor
         return super().render_lines(crop)
 
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:

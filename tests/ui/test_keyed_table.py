@@ -258,3 +258,23 @@ async def test_new_rows_widen_their_columns() -> None:
         table.sync([row("a", 0, "short"), row("b", 1, "a much wider value")])
         await pilot.pause()
         assert value.content_width == len("a much wider value")
+
+
+async def test_lines_drawn_for_an_earlier_cursor_are_not_kept() -> None:
+    """Each line DataTable caches is keyed by the cursor's and the hover's coordinates, so every cursor move
+    drew and kept the lines it touched again (up to 1,000 per table, and as many row renders) until the data
+    or the focus changed: an operator paging through a table that changes rarely (the sites pane: every
+    5 minutes) grew it with every key. Only lines drawn for the cursor where it is now stay."""
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync([row(f"h{i}", i, f"{i}%") for i in range(20)])
+        table.focus()
+        await pilot.pause()
+        for _ in range(19):
+            await pilot.press("down")
+            await pilot.pause()
+        lines = 20 + 1  # the rows and the header, all on screen
+        assert len(table._line_cache) <= lines  # DataTable alone: 56, three more per key
+        assert len(table._row_render_cache) <= lines
+        assert table.cursor_row == 19
