@@ -37,6 +37,7 @@ import contextlib
 import os
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -173,8 +174,17 @@ async def until(done: Callable[[], bool]) -> None:
 
 
 async def measure(n: int, presses: int, rounds: int, every: float | None, per_tick: int) -> Figures:
+    inventory = inventory_file(n)
+    try:
+        return await _measure(inventory, n, presses, rounds, every, per_tick)
+    finally:
+        shutil.rmtree(inventory.parent, ignore_errors=True)  # its inventory and the cockpit's state
+
+
+async def _measure(inventory: Path, n: int, presses: int, rounds: int, every: float | None,
+                   per_tick: int) -> Figures:
     rng = random.Random(3)
-    engine = Engine(load_inventory(inventory_file(n)))
+    engine = Engine(load_inventory(inventory))
     engine.tables.sites.update(build_sites(n, rng, clock.now()))
     app = CockpitApp(engine, poll=False)
     out = Figures(changed_per_tick=per_tick if every else 0)

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import os
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -60,7 +61,15 @@ def inventory_file() -> Path:
 
 
 async def measure(n: int, presses: int, every: float | None) -> list[float]:
-    app = CockpitApp(Engine(load_inventory(inventory_file())), poll=False)
+    inventory = inventory_file()
+    try:
+        return await _measure(inventory, n, presses, every)
+    finally:
+        shutil.rmtree(inventory.parent, ignore_errors=True)  # its inventory and the cockpit's state
+
+
+async def _measure(inventory: Path, n: int, presses: int, every: float | None) -> list[float]:
+    app = CockpitApp(Engine(load_inventory(inventory)), poll=False)
     latencies: list[float] = []
     async with app.run_test(size=(200, 60)) as pilot:
         app.post_message(TransfersPolled(imports(n, 0), None))
