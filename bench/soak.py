@@ -9,7 +9,7 @@ is the same process at the start of the run), CPU used (process CPU seconds /
 wall seconds) and the sweeps completed, with the load average (the machine is
 shared). Saves bench/results/soak-<time>.json.
 
-    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--tracemalloc]
+    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap] [--tracemalloc]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
@@ -149,7 +149,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     took = lab_up(lab, args.hosts)
     print(f"lab of {args.hosts} hosts up in {took:.0f} s; load {load_average()}", flush=True)
     inv = write_inventory(lab, args.refresh)
-    wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=True)
+    wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap)
     faults = Faults(lab, args.hosts)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
@@ -241,6 +241,9 @@ def main() -> int:
     ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
                     help="the wallboard reports its heap's RSS whenever it moved this much (read 4 times a second), "
                          "with what was running: when, in which fault, a step comes")
+    ap.add_argument("--no-heap", action="store_true",
+                    help="no heap figures from the wallboard (they walk every object each minute): RSS as the "
+                         "cockpit command runs, without the measurement's own allocations")
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
