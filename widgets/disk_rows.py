@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from cockpit.disk.model import KernelLog, MountStatus, RaidStatus
-from cockpit.engine.hoststate import HostState, Reach
+from cockpit.engine.hoststate import DOWN, HostState, Reach
 from cockpit.severity import Severity, worst
 from widgets import palette
 from widgets.host_text import host_text, join_host_texts
 from widgets.keyed_table import TableRow
-from widgets.severity_style import DOWN, SEVERITY, reach_text, severity_text
+from widgets.severity_style import SEVERITY, reach_text, severity_text
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("host", "Host"),
@@ -71,6 +71,7 @@ class DiskRows:
 
 
 def host_rows(state: HostState) -> list[TableRow]:
+    # hosts cockpit cannot use come first, in red, one row each
     host_order = (0 if state.reach in DOWN else 1, -state.severity.rank, state.name)
     name = Text(state.name, style="bold", end="")
     if state.reach is not Reach.UP or state.disk is None:

@@ -24,4 +24,3 @@ from textual._styles_cache import StylesCache
 def forget_closed_widgets_lines() -> None:
     """Drop Textual's per-widget style cache, and with it the StylesCaches of widgets that are gone."""
     StylesCache.get_inner_outer.cache_clear()
-

@@ -47,9 +47,6 @@ REACH: dict[Reach, Look] = {
     Reach.ERROR: Look("✗", "ERROR", "critical"),
 }
 
-DOWN = frozenset({Reach.UNREACHABLE, Reach.UNTRUSTED, Reach.ERROR})
-"""Hosts cockpit cannot use at all: shown first, in red, one row each."""
-
 
 def severity_text(sev: Severity, extra: str = "") -> Text:
     return SEVERITY[sev].text(extra)

@@ -20,6 +20,10 @@ class Reach(enum.StrEnum):
     ERROR = "error"
 
 
+DOWN = frozenset({Reach.UNREACHABLE, Reach.UNTRUSTED, Reach.ERROR})
+"""Hosts cockpit cannot use at all (nothing runs on them)."""
+
+
 @dataclass(frozen=True)
 class HostState:
     name: str

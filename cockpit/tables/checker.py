@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from cockpit import clock, paths
-from cockpit.engine.hoststate import Reach
+from cockpit.engine.hoststate import DOWN
 from cockpit.inventory.model import Inventory, MySQL, Site
 from cockpit.tables.model import SiteState, TableState
 from cockpit.tables.server_check import ServerCheck
@@ -84,7 +84,9 @@ class TableChecker:
         """Sites with no check in flight whose server could not be reached at their last check, or whose server
         is reached over SSH to a host the pool cannot reach now (a box that lost SSH: its sites would show their
         last, sound, check until the next sweep)."""
-        hosts = self._hosts_now()
+        return self._unreachable(self._hosts_now())
+
+    def _unreachable(self, hosts: Mapping[str, str]) -> list[str]:
         out = []
         for n, st in self.sites.items():
             if n in self._busy:
@@ -97,7 +99,7 @@ class TableChecker:
 
     def _ssh_down(self, host: str) -> bool:
         try:
-            return self.pool.reach(host)[0] in (Reach.UNREACHABLE, Reach.UNTRUSTED, Reach.ERROR)
+            return self.pool.reach(host)[0] in DOWN
         except HostDown:  # a host the inventory does not name (a stale placement): the check will say so
             return False
 
@@ -124,8 +126,9 @@ class TableChecker:
         """Check again, now, the sites :meth:`unreachable` names (the others wait for the sweep); the sites tried.
         A server still down fails fast (the SSH pool's backoff, a refused connection) and the site is unreachable,
         its earlier results kept, marked stale."""
-        names = self.unreachable()
-        groups = self._by_server(names)
+        hosts = self._hosts_now()  # the placement (a state file) read once for both
+        names = self._unreachable(hosts)
+        groups = self._by_server(names, hosts)
         await asyncio.gather(*(self._run(host, m, group) for (host, m), group in groups.items()))
         return names
 
@@ -155,9 +158,10 @@ class TableChecker:
         await self.servers.close()
 
     # -- internals --------------------------------------------------------------------------------
-    def _by_server(self, names: list[str]) -> dict[tuple[str, MySQL], list[str]]:
+    def _by_server(self, names: list[str],
+                   hosts: Mapping[str, str] | None = None) -> dict[tuple[str, MySQL], list[str]]:
         groups: dict[tuple[str, MySQL], list[str]] = {}
-        now = self._hosts_now()
+        now = self._hosts_now() if hosts is None else hosts
         for n in names:
             s = self._sites[n]
             groups.setdefault((now.get(n, s.host), s.mysql), []).append(n)
