@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -181,14 +182,24 @@ class Lab:
     def write_inventory(self) -> None:
         inventory_writer.write(self.inventory_path, inventory_writer.fleet_data(self), inventory_writer.header(self))
 
+    @contextlib.contextmanager
+    def _lock_existing(self) -> Iterator[None]:
+        """The lock of a lab that is there, with its state read afresh. Checked before locking: a fault or
+        heal sent to a directory with no lab must not leave that directory (and an empty .lock) behind."""
+        self.reload()
+        _ = self.store  # LabError: no lab in DIR
+        with lab_lock(self._dir):
+            self.reload()  # another command may have changed it while we waited
+            _ = self.store
+            yield
+
     # -- faults ---------------------------------------------------------------------------------
     def fault(self, host: str, kind: str, *args: str) -> str:
         """Inject a fault (see ``cockpit lab faults``); returns a one-line report."""
         install.require_root()
         from cockpit.lab.services.dns_faults import route_site_fault
 
-        with lab_lock(self._dir):
-            self.reload()
+        with self._lock_existing():
             host, argv = route_site_fault(self, host, kind, list(args))  # lab fault SITE dns-point ADDRESS
             return faultops.inject(self, host, kind, argv)
 
@@ -198,8 +209,7 @@ class Lab:
         install.require_root()
         from cockpit.lab.services.dns_faults import catch_up
 
-        with lab_lock(self._dir):
-            self.reload()
+        with self._lock_existing():
             done = faultops.heal(self, host, kind)
             return done + (catch_up(self) if host is None and kind is None else [])  # DNS secondaries, caches
 

@@ -156,3 +156,23 @@ def test_lab_fault_with_an_empty_dir_is_a_clear_error(capsys: pytest.CaptureFixt
     args = build_parser().parse_args(["lab", "fault", "web1", "hang-ssh", "--dir"])
     assert args.handler(args, None) != 0
     assert capsys.readouterr().err.strip() == "cockpit lab fault: --dir needs a directory"
+
+
+@pytest.mark.parametrize("argv", [["fault", "web1", "kill-ssh"], ["heal"]])
+@pytest.mark.parametrize("there", [False, True])
+def test_lab_fault_or_heal_on_a_dir_with_no_lab_leaves_nothing_behind(tmp_path: Path, argv: list[str],
+                                                                     there: bool) -> None:
+    """The lock used to be taken before the state was read: the command said "no lab in DIR" and left DIR,
+    with an empty .lock in it, behind."""
+    import os
+    import sys
+
+    if os.geteuid() != 0:
+        pytest.skip("lab fault and heal need root")
+    d = tmp_path / "none"
+    if there:
+        d.mkdir()
+    p = subprocess.run([sys.executable, "-m", "cockpit", "lab", *argv, "--dir", str(d)],
+                       capture_output=True, text=True, check=False)
+    assert p.returncode != 0 and "no lab in" in p.stderr and "Traceback" not in p.stderr
+    assert (sorted(d.iterdir()) == []) if there else not d.exists()
