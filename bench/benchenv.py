@@ -55,6 +55,19 @@ def child_env() -> Iterator[dict[str, str]]:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def scratch_inventory(prefix: str, text: str) -> Iterator[Path]:
+    """A throwaway ``inventory.toml`` (``{dir}`` in ``text`` is its directory, with an empty known_hosts
+    there); the directory goes at the end, with the cockpit state the run left in it."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        (d / "known_hosts").touch()
+        (d / "inventory.toml").write_text(text.replace("{dir}", str(d)))
+        yield d / "inventory.toml"
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def lab_cpu_seconds(lab_dir: Path) -> float:
     """CPU used so far by everything in the lab's cgroup (cgroup v2 ``cpu.stat``)."""
     state = json.loads((lab_dir / "lab-state.json").read_text())

@@ -37,9 +37,7 @@ import contextlib
 import os
 import random
 import resource
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +45,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from benchenv import save
+from benchenv import save, scratch_inventory
 from textual import events
 from textual.widgets import Input
 
@@ -106,15 +104,11 @@ def build_sites(n: int, rng: random.Random, now: datetime) -> dict[str, SiteStat
     return sites
 
 
-def inventory_file(n: int) -> Path:
-    d = Path(tempfile.mkdtemp(prefix="cockpit-bench-sites-ui-"))
-    (d / "known_hosts").touch()
-    text = (f'[defaults]\nrefresh = 600\nknown_hosts = "{d / "known_hosts"}"\n'
+def inventory_text(n: int) -> str:
+    text = (f'[defaults]\nrefresh = 600\nknown_hosts = "{{dir}}/known_hosts"\n'
             f'[[hosts]]\nname = "{HOST}"\naddress = "127.0.0.1"\nssh_port = 1\n')
-    text += "".join(f'[[sites]]\nname = "site{i:04d}"\nhost = "{HOST}"\ndatabase = "site{i:04d}"\n'
-                    for i in range(n))
-    (d / "inventory.toml").write_text(text)
-    return d / "inventory.toml"
+    return text + "".join(f'[[sites]]\nname = "site{i:04d}"\nhost = "{HOST}"\ndatabase = "site{i:04d}"\n'
+                          for i in range(n))
 
 
 class FakeSweep:
@@ -174,11 +168,8 @@ async def until(done: Callable[[], bool]) -> None:
 
 
 async def measure(n: int, presses: int, rounds: int, every: float | None, per_tick: int) -> Figures:
-    inventory = inventory_file(n)
-    try:
+    with scratch_inventory("cockpit-bench-sites-ui-", inventory_text(n)) as inventory:
         return await _measure(inventory, n, presses, rounds, every, per_tick)
-    finally:
-        shutil.rmtree(inventory.parent, ignore_errors=True)  # its inventory and the cockpit's state
 
 
 async def _measure(inventory: Path, n: int, presses: int, rounds: int, every: float | None,

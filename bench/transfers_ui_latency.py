@@ -20,13 +20,11 @@ import asyncio
 import contextlib
 import os
 import resource
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from benchenv import save
+from benchenv import save, scratch_inventory
 from textual import events
 
 from cockpit.engine.engine import Engine
@@ -52,20 +50,13 @@ def imports(n: int, tick: int) -> list[ImportStatus]:
     return out
 
 
-def inventory_file() -> Path:
-    d = Path(tempfile.mkdtemp(prefix="cockpit-bench-ui-"))
-    (d / "known_hosts").touch()
-    (d / "inventory.toml").write_text(f'[defaults]\nrefresh = 600\nknown_hosts = "{d / "known_hosts"}"\n'
-                                      '[[hosts]]\nname = "standby1"\naddress = "127.0.0.1"\nssh_port = 1\n')
-    return d / "inventory.toml"
+INVENTORY = ('[defaults]\nrefresh = 600\nknown_hosts = "{dir}/known_hosts"\n'
+             '[[hosts]]\nname = "standby1"\naddress = "127.0.0.1"\nssh_port = 1\n')
 
 
 async def measure(n: int, presses: int, every: float | None) -> list[float]:
-    inventory = inventory_file()
-    try:
+    with scratch_inventory("cockpit-bench-ui-", INVENTORY) as inventory:
         return await _measure(inventory, n, presses, every)
-    finally:
-        shutil.rmtree(inventory.parent, ignore_errors=True)  # its inventory and the cockpit's state
 
 
 async def _measure(inventory: Path, n: int, presses: int, every: float | None) -> list[float]:
