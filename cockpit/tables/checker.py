@@ -4,8 +4,10 @@
   parallel, each server within its own concurrency limit.
 * :meth:`TableChecker.retry_unreachable` checks again, between sweeps (every
   :attr:`TableChecker.retry_interval`), the sites whose server could not be
-  reached or whose host SSH cannot reach now: a MySQL back up, or a host gone,
-  shows within half a minute, not at the next sweep.
+  reached or whose host SSH cannot reach now, and those of a server that no
+  longer answers a connection (one ``SELECT 1`` per server): a MySQL back up,
+  a MySQL killed or hung, or a host gone, shows within half a minute, not at
+  the next sweep.
 * :meth:`TableChecker.check_site` re-checks one site now (``r``), optionally
   ``EXTENDED``; :meth:`TableChecker.check_table` re-checks one table (after a
   restore).
@@ -123,14 +125,24 @@ class TableChecker:
                 self.sweeping = False
 
     async def retry_unreachable(self) -> list[str]:
-        """Check again, now, the sites :meth:`unreachable` names (the others wait for the sweep); the sites tried.
-        A server still down fails fast (the SSH pool's backoff, a refused connection) and the site is unreachable,
-        its earlier results kept, marked stale."""
-        hosts = self._hosts_now()  # the placement (a state file) read once for both
+        """Check again, now, the sites :meth:`unreachable` names, and the sites of a server that stopped answering
+        (the others wait for the sweep); the sites tried. A server still down fails fast (the SSH pool's backoff,
+        a refused connection) and the site is unreachable, its earlier results kept, marked stale."""
+        hosts = self._hosts_now()  # the placement (a state file) read once for all
         names = self._unreachable(hosts)
+        names += await self._gone_quiet(names, hosts)
         groups = self._by_server(names, hosts)
         await asyncio.gather(*(self._run(host, m, group) for (host, m), group in groups.items()))
         return names
+
+    async def _gone_quiet(self, unreachable: list[str], hosts: Mapping[str, str]) -> list[str]:
+        """The sites, last found sound, of the servers that do not answer a new connection now (one ping per
+        server): a MySQL killed or hung while its host's SSH stays up showed its last check until the sweep."""
+        skip = set(unreachable) | self._busy
+        sound = self._by_server([n for n, st in self.sites.items()
+                                 if n not in skip and st.checked_at is not None], hosts)
+        answers = await asyncio.gather(*(self.servers.ping(host, m) for host, m in sound))
+        return [n for group, why in zip(sound.values(), answers, strict=True) if why is not None for n in group]
 
     async def check_site(self, name: str, *, extended: bool = False) -> SiteState:
         """Re-check one site now. Returns at once if it is being checked already."""

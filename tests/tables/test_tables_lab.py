@@ -173,6 +173,31 @@ async def test_the_retry_marks_the_sites_of_a_host_that_lost_ssh_without_waiting
         assert checker.sites["initech"].checked_at == initech
 
 
+@pytest.mark.parametrize("fault", ["kill-mysql", "hang-mysql"])
+async def test_the_retry_finds_a_server_that_stopped_answering_while_its_host_stays_up(lab: Lab, fault: str) -> None:
+    """A MySQL killed or hung while the host's SSH stays up showed its sites' last sound check, OK, until the
+    next sweep (5 minutes by default): the retry pings each server that looks sound and checks the sites of one
+    that does not answer."""
+    async with lab_engine(lab) as engine:
+        checker = engine.tables
+        await checker.sweep()
+        initech = checker.sites["initech"].checked_at
+        await _fault(lab, "web1", fault)
+        assert checker.unreachable() == []  # nothing has told the checker yet
+        assert sorted(await checker.retry_unreachable()) == ["acme", "globex"]
+        for name in ("acme", "globex"):
+            site = checker.sites[name]
+            assert site.unreachable and site.error
+            assert site.tables and all(t.stale for t in site.tables.values())  # earlier results kept, stale
+            assert verdict(site, site.started_at).state is SiteStateName.UNREACHABLE  # type: ignore[arg-type]
+        assert checker.sites["initech"].checked_at == initech  # its server answered the ping: left to the sweep
+        await asyncio.to_thread(lab.heal, "web1")
+        assert sorted(await checker.retry_unreachable()) == ["acme", "globex"]
+        assert checker.unreachable() == []
+        assert set(_status(engine, "acme").values()) == {TableStatus.OK}
+        assert await checker.retry_unreachable() == []
+
+
 async def test_a_check_that_times_out_is_unknown_and_the_server_is_not_given_up(lab: Lab) -> None:
     e = Engine(lab_inventory(lab, check_timeout=2.0, connect_timeout=3.0), read_only=True)
     site = e.tables.site("acme")
