@@ -255,3 +255,36 @@ def pymalloc_arenas() -> int | None:
         text = f.read().decode("ascii", "replace")
     m = re.search(r"# arenas allocated current\s*=\s*([\d,]+)", text)
     return int(m.group(1).replace(",", "")) if m else None
+
+
+def holder_types(objects: list[Any], type_names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Per named type: how many of its instances each kind of direct holder holds, in two passes over the
+    heap (no sampling): an attribute counts for its object's type, a dict held by an object as ``Owner
+    dict``; ``(no tracked holder)`` for the rest (held by frozen or untracked objects). A kind of holder whose
+    count rises is where the growth is kept. Never reads ``__dict__``: that would build the dicts Python
+    keeps inline, and change the heap it measures."""
+    wanted: dict[int, str] = {}
+    owners: dict[int, str] = {}
+    for o in objects:
+        name = type(o).__qualname__
+        if name in type_names:
+            wanted[id(o)] = name
+        if type(o) is not dict:
+            for r in gc.get_referents(o):
+                if type(r) is dict:
+                    owners.setdefault(id(r), name)
+    out: dict[str, dict[str, int]] = {n: {} for n in type_names}
+    held: set[int] = set()
+    for o in objects:
+        for r in gc.get_referents(o):
+            name = wanted.get(id(r))
+            if name is None:
+                continue
+            held.add(id(r))
+            owner = owners.get(id(o)) if type(o) is dict else None
+            where = f"{owner} dict" if owner else type(o).__qualname__
+            out[name][where] = out[name].get(where, 0) + 1
+    for i, name in wanted.items():
+        if i not in held:
+            out[name]["(no tracked holder)"] = out[name].get("(no tracked holder)", 0) + 1
+    return out

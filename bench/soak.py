@@ -9,7 +9,8 @@ is the same process at the start of the run), CPU used (process CPU seconds /
 wall seconds) and the sweeps completed, with the load average (the machine is
 shared). Saves bench/results/soak-<time>.json.
 
-    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap] [--tracemalloc]
+    .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap]
+        [--tracemalloc] [--holders TYPES]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
@@ -121,7 +122,8 @@ def heap_line(h: dict[str, Any]) -> str:
             f" objects {h['gc_objects'] / 1000:.0f}k threads {h['threads']}"
             f"  malloc used {h.get('malloc_used', 0) / mib:.1f} free {h.get('malloc_free', 0) / mib:.1f}"
             f" mmap {h.get('malloc_mmap', 0) / mib:.1f} MiB"
-            + (f"  traced {h['traced'] / mib:.1f} MiB" if "traced" in h else "") + polls)
+            + (f"  traced {h['traced'] / mib:.1f} MiB" if "traced" in h else "") + polls
+            + (" rows " + ",".join(f"{k.split('/')[-1]} {v}" for k, v in h["rows"].items()) if h.get("rows") else ""))
 
 
 def tracemalloc_growth(directory: Path, top: int = 15) -> list[str]:
@@ -252,6 +254,9 @@ def main() -> int:
                          " both: the default) every minute, to see how much of the RSS growth is theirs")
     ap.add_argument("--hunt", action="store_true",
                     help="the wallboard reports which containers grew most since minute 1, and who holds them")
+    ap.add_argument("--holders", metavar="TYPES",
+                    help="the wallboard counts who directly holds every instance of these types (comma-separated,"
+                         " e.g. Text,Segment) every minute; the holders that gained most are printed")
     args = ap.parse_args()
     if args.hosts < MYSQL_HOSTS + 5:  # faults go to hosts past the MariaDB ones, and not the last four
         ap.error(f"--hosts must be at least {MYSQL_HOSTS + 5} (got {args.hosts})")
@@ -262,6 +267,8 @@ def main() -> int:
         os.environ["COCKPIT_BENCH_CLEAR_CACHES"] = args.clear_caches  # inherited by the wallboard
     if args.steps:
         os.environ["COCKPIT_BENCH_STEPS"] = str(round(args.steps * 1024))  # inherited by the wallboard
+    if args.holders:
+        os.environ["COCKPIT_BENCH_HOLDERS"] = args.holders  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     lab = new_lab()
@@ -298,6 +305,13 @@ def main() -> int:
         print(f"  Objects of the rising types born since minute {heaps[0]['t'] // 60}, still alive:")
         for line in heaps[-1]["newborn"]:
             print("    " + line)
+    if len(heaps) >= 2 and heaps[-1].get("holders"):
+        h0, h1 = heaps[0].get("holders", {}), heaps[-1]["holders"]
+        for name, now in h1.items():
+            was = h0.get(name, {})
+            gained = sorted(now, key=lambda k: was.get(k, 0) - now[k])[:6]
+            print(f"  who holds {name}, minute {heaps[0]['t'] // 60} -> {heaps[-1]['t'] // 60}: "
+                  + ", ".join(f"{k} {was.get(k, 0)} -> {now[k]}" for k in gained))
     for line in result.get("tracemalloc_growth", []):
         print("   ", line)
     for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between

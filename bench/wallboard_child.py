@@ -31,7 +31,14 @@ from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from heap_hunt import ContainerGrowth, NewInstances, cache_fill, clear_bounded_caches, pymalloc_arenas
+from heap_hunt import (
+    ContainerGrowth,
+    NewInstances,
+    cache_fill,
+    clear_bounded_caches,
+    holder_types,
+    pymalloc_arenas,
+)
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.pilot import Pilot
@@ -42,6 +49,7 @@ from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
 from screens import gc_freeze
 from screens.app import CockpitApp
+from widgets.keyed_table import KeyedTable
 
 
 class Reporter:
@@ -107,6 +115,15 @@ def poll_runs(app: CockpitApp) -> dict[str, int]:
                                       app.dns_feed.poller)}
 
 
+def table_rows(app: CockpitApp) -> dict[str, int]:
+    """Rows in each keyed table of every screen: a table whose rows keep rising holds the growth, not a cache."""
+    out: dict[str, int] = {}
+    for screen in app.screen_stack:
+        for t in screen.query(KeyedTable):
+            out[f"{type(screen).__name__}/{t.id}"] = t.row_count
+    return out
+
+
 def heap(app: CockpitApp | None) -> dict[str, Any]:
     """Where the memory is: Python's own blocks and objects (the commonest types), glibc malloc's heap;
     and how far the panes' polls are."""
@@ -123,7 +140,10 @@ def heap(app: CockpitApp | None) -> dict[str, Any]:
     out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "py_arenas": pymalloc_arenas(),
                            "gc_objects": len(objects),
                            "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects),
-                           "polls": poll_runs(app) if app is not None else {}}
+                           "polls": poll_runs(app) if app is not None else {},
+                           "rows": table_rows(app) if app is not None else {}}
+    if os.environ.get("COCKPIT_BENCH_HOLDERS"):  # who holds all instances of these types (one pass)
+        out["holders"] = holder_types(objects, tuple(os.environ["COCKPIT_BENCH_HOLDERS"].split(",")))
     if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
         out["grown"] = GROWTH.look(objects)
         out["newborn"] = NEWBORN.look(objects)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from heap_hunt import ContainerGrowth, NewInstances, clear_bounded_caches
+from heap_hunt import ContainerGrowth, NewInstances, clear_bounded_caches, holder_types
 from rich.cells import cached_cell_len
 from textual.cache import LRUCache
 
@@ -96,3 +96,21 @@ def test_clearing_one_kind_leaves_the_other() -> None:
     lru[1] = 1
     clear_bounded_caches([bounded, lru], "functools")
     assert bounded.cache_info().currsize == 0 and len(lru) == 1
+
+
+class Direct:
+    def __init__(self) -> None:
+        self.one = Widgetish()
+        self.by_name = {"two": Widgetish()}
+
+
+def test_holder_types_counts_every_instance_by_its_direct_holder() -> None:
+    keeper, direct = Keeper(), Direct()
+    keeper.kept.extend(Widgetish() for _ in range(3))
+    lonely = Widgetish()  # held by this function's local variable only: no object gc tracks holds it
+    held = holder_types(gc.get_objects(), ("Widgetish",))["Widgetish"]
+    assert held.get("list", 0) >= 3
+    assert held.get("Direct", 0) >= 1  # an attribute: Python 3.11 keeps it inline, with no dict
+    assert held.get("Direct dict", 0) >= 1
+    assert held.get("(no tracked holder)", 0) >= 1
+    assert keeper and direct and lonely
