@@ -7,7 +7,9 @@ kernel log, MariaDB hung/killed, a nameserver stopped, SERVFAIL, slow resolver).
 Prints RSS every minute with its linear-fit slope, RSS end/start (the baseline
 is the same process at the start of the run), CPU used (process CPU seconds /
 wall seconds) and the sweeps completed, with the load average (the machine is
-shared). Saves bench/results/soak-<time>.json.
+shared). Beside it, over the same minutes, runs an idle Textual app (a header
+with a clock, a footer): its RSS end/start is the framework's own drift, the
+floor the wallboard's is read against. Saves bench/results/soak-<time>.json.
 
     .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap]
         [--tracemalloc] [--holders TYPES]
@@ -152,6 +154,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     print(f"lab of {args.hosts} hosts up in {took:.0f} s; load {load_average()}", flush=True)
     inv = write_inventory(lab, args.refresh)
     wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap)
+    plain = Wallboard(inv, mode="plain")  # the floor: what an idle Textual app's RSS does over the same minutes
     faults = Faults(lab, args.hosts)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
@@ -159,6 +162,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         duration = args.minutes * 60
         # (seconds, VmRSS with its anonymous (heap) and file-backed (code) parts): one read of /proc each
         samples: list[tuple[float, dict[str, float]]] = [(0.0, wall.rss_parts_mib())]
+        floor = [(0.0, plain.rss_mib())]
         loads = [load_average()]
         heaps: list[dict[str, Any]] = [{"t": 0, **wall.heap}] if wall.heap else []  # sent with sweep 3
         print(f"  {0:5.1f} min  RSS {samples[0][1]['VmRSS']:.1f} MiB ({parts_line(samples[0][1])})"
@@ -185,6 +189,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
                       flush=True)
             if t >= next_sample:
                 samples.append((t, wall.rss_parts_mib()))
+                floor.append((t, plain.rss_mib()))
                 loads.append(load_average())
                 heaps.append({"t": round(t), **wall.heap})
                 print(f"  {t / 60:5.1f} min  RSS {samples[-1][1]['VmRSS']:.1f} MiB ({parts_line(samples[-1][1])})"
@@ -196,10 +201,12 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         elapsed = time.monotonic() - t0
         cpu = wall.cpu_seconds() - cpu0
         samples.append((elapsed, wall.rss_parts_mib()))
+        floor.append((elapsed, plain.rss_mib()))
         loads.append(load_average())
         sweeps, failed = wall.sweeps - sweeps0, wall.failed
     finally:
         wall.stop()
+        plain.stop()
     rss = [(t, p["VmRSS"]) for t, p in samples]
     parts = [{"t": round(t), **p} for t, p in samples]
     steady = [p for p in rss if p[0] >= 300] or rss
@@ -214,6 +221,9 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
             "rss_parts_series": parts,
             **{f"rss_{k.lower()}_{end}_mib": round(parts[i].get(f"Rss{k}", 0), 1)
                for k in ("Anon", "File") for end, i in (("start", 0), ("end", -1))},
+            "baseline_rss_start_mib": round(floor[0][1], 1), "baseline_rss_end_mib": round(floor[-1][1], 1),
+            "baseline_rss_end_over_start": round(floor[-1][1] / floor[0][1], 3),
+            "baseline_rss_series": [[round(t), round(v, 1)] for t, v in floor],
             "faults": faults.log, "heap_series": heaps, "tracemalloc": args.tracemalloc}
 
 
@@ -224,6 +234,9 @@ def report(r: dict[str, Any]) -> None:
     print(f"  CPU used:          {r['cpu_s']} s = {100 * r['cpu_share']:.1f} % of one core")
     print(f"  RSS start -> end:  {r['rss_start_mib']} -> {r['rss_end_mib']} MiB   "
           f"ratio end/start {r['rss_end_over_start']:.3f}")
+    print(f"  baseline:          an idle Textual app (header clock, footer) in the same run "
+          f"{r['baseline_rss_start_mib']} -> {r['baseline_rss_end_mib']} MiB   "
+          f"ratio end/start {r['baseline_rss_end_over_start']:.3f}")
     print(f"  of which heap:     RssAnon {r['rss_anon_start_mib']} -> {r['rss_anon_end_mib']} MiB; "
           f"file pages (code mapped in as it first runs) RssFile {r['rss_file_start_mib']} -> "
           f"{r['rss_file_end_mib']} MiB")
