@@ -141,7 +141,10 @@ class TableChecker:
         skip = set(unreachable) | self._busy
         sound = self._by_server([n for n, st in self.sites.items()
                                  if n not in skip and st.checked_at is not None], hosts)
-        answers = await asyncio.gather(*(self.servers.ping(host, m) for host, m in sound))
+        answers = await asyncio.gather(*(self.servers.ping(host, m) for host, m in sound), return_exceptions=True)
+        for (host, _), why in zip(sound, answers, strict=True):
+            if isinstance(why, BaseException):  # a bug: the check that follows says what the server does
+                log.error("ping of %s's MySQL failed", host, exc_info=why)
         return [n for group, why in zip(sound.values(), answers, strict=True) if why is not None for n in group]
 
     async def check_site(self, name: str, *, extended: bool = False) -> SiteState:

@@ -9,6 +9,7 @@ from sites_states import mixed_sites, site, sites_inventory
 from textual.pilot import Pilot
 from ui_helpers import visible_text
 
+from cockpit import clock
 from cockpit.engine.engine import Engine
 from cockpit.inventory import load_inventory
 from cockpit.tables.model import SiteState
@@ -178,6 +179,29 @@ async def test_unreachable_sites_are_retried_between_sweeps(tmp_path: Path, clos
         assert retry is not None and retry.interval == 30 and retry.scheduled
         assert tried  # it ran at start, and is due again in 30 s
     assert retry.runs == len(tried)
+
+
+async def test_a_ping_that_breaks_is_logged_and_only_that_servers_sites_are_checked(
+        tmp_path: Path, closed_port: int, caplog: pytest.LogCaptureFixture) -> None:
+    """The retry pings each server whose sites look sound: one that answers is left to the sweep; one whose
+    ping breaks (a bug of ours; no server can make ping raise) is logged, and its sites are checked now."""
+    engine = Engine(load_inventory(sites_inventory(tmp_path, closed_port)))
+    checker = engine.tables
+    for st in checker.sites.values():
+        st.checked_at = clock.now()  # each checked once, and sound
+
+    async def answers(host: str, m: object, *, kill: int | None = None) -> str | None:
+        if host == "web2":
+            raise RuntimeError("a bug in the ping")
+        return None
+
+    checker.servers.ping = answers  # type: ignore[assignment,method-assign]
+    try:
+        assert sorted(await checker.retry_unreachable()) == ["globex", "umbrella"]  # web2's sites only
+    finally:
+        await engine.close()
+    assert "ping of web2's MySQL failed" in caplog.text and "a bug in the ping" in caplog.text
+    assert checker.sites["globex"].error and checker.sites["acme"].error is None
 
 
 def test_no_retry_poll_when_sweeps_come_as_often(tmp_path: Path, closed_port: int) -> None:
