@@ -12,7 +12,7 @@ with a clock, a footer): its RSS end/start is the framework's own drift, the
 floor the wallboard's is read against. Saves bench/results/soak-<time>.json.
 
     .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap]
-        [--tracemalloc] [--holders TYPES]
+        [--no-faults] [--tracemalloc] [--holders TYPES]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
@@ -167,7 +167,8 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         heaps: list[dict[str, Any]] = [{"t": 0, **wall.heap}] if wall.heap else []  # sent with sweep 3
         print(f"  {0:5.1f} min  RSS {samples[0][1]['VmRSS']:.1f} MiB ({parts_line(samples[0][1])})"
               f"  sweeps {wall.sweeps}  load {loads[0]}  {heap_line(wall.heap)}", flush=True)
-        next_sample, next_fault, next_heal = 60.0, 0.0, float("inf")
+        next_sample, next_heal = 60.0, float("inf")
+        next_fault = float("inf") if args.no_faults else 0.0
         while (t := time.monotonic() - t0) < duration:
             if not wall.alive():
                 raise RuntimeError(f"the wallboard died ({wall.proc.returncode}): {wall.stderr_tail()}")
@@ -253,6 +254,8 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=50)
     ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
     ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
+    ap.add_argument("--no-faults", action="store_true",
+                    help="a healthy fleet throughout: what the wallboard's RSS does with nothing new to draw")
     ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
                     help="the wallboard reports its heap's RSS whenever it moved this much (read 4 times a second), "
                          "with what was running: when, in which fault, a step comes")
