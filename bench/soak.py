@@ -12,7 +12,7 @@ with a clock, a footer): its RSS end/start is the framework's own drift, the
 floor the wallboard's is read against. Saves bench/results/soak-<time>.json.
 
     .venv/bin/python bench/soak.py [--minutes 30] [--hosts 50] [--refresh 2] [--steps MIB] [--no-heap]
-        [--no-faults] [--tracemalloc] [--holders TYPES]
+        [--no-faults | --fault-hosts N] [--tracemalloc] [--holders TYPES]
 
 ``--tracemalloc`` (slower, bigger) prints the top allocation growth between the
 first and last minute, to find a leak; ``--hunt`` (bench/heap_hunt.py) prints the
@@ -78,9 +78,10 @@ def slope_per_hour(series: list[tuple[float, float]]) -> float:
 
 
 class Faults:
-    def __init__(self, lab: Lab, hosts: int) -> None:
+    def __init__(self, lab: Lab, hosts: int, fault_hosts: int | None = None) -> None:
+        """``fault_hosts``: host-level faults go round that many hosts only (default: every plain host)."""
         self.lab, self.plan = lab, fault_plan(hosts)
-        self.plain = [f"web{i}" for i in range(MYSQL_HOSTS + 1, hosts - 4 + 1)]
+        self.plain = [f"web{i}" for i in range(MYSQL_HOSTS + 1, hosts - 4 + 1)][:fault_hosts]
         self.k = 0
         self.active: tuple[str, str] | None = None
         self.log: list[dict[str, Any]] = []
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     inv = write_inventory(lab, args.refresh)
     wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap)
     plain = Wallboard(inv, mode="plain")  # the floor: what an idle Textual app's RSS does over the same minutes
-    faults = Faults(lab, args.hosts)
+    faults = Faults(lab, args.hosts, args.fault_hosts)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
         t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
@@ -254,6 +255,9 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=50)
     ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
     ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
+    ap.add_argument("--fault-hosts", type=int, metavar="N",
+                    help="host-level faults go round N hosts only, so the same states come back every 13 faults"
+                         " (by default they go round every plain host: ~570 faults before one repeats)")
     ap.add_argument("--no-faults", action="store_true",
                     help="a healthy fleet throughout: what the wallboard's RSS does with nothing new to draw")
     ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
@@ -274,6 +278,8 @@ def main() -> int:
                     help="the wallboard counts who directly holds every instance of these types (comma-separated,"
                          " e.g. Text,Segment) every minute; the holders that gained most are printed")
     args = ap.parse_args()
+    if args.fault_hosts is not None and args.fault_hosts < 1:
+        ap.error("--fault-hosts must be at least 1")
     if args.hosts < MYSQL_HOSTS + 5:  # faults go to hosts past the MariaDB ones, and not the last four
         ap.error(f"--hosts must be at least {MYSQL_HOSTS + 5} (got {args.hosts})")
     sigterm_exits()
