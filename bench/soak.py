@@ -255,11 +255,12 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=50)
     ap.add_argument("--refresh", type=float, default=2.0, help="sweep interval in seconds (disks and DNS)")
     ap.add_argument("--fault-every", type=float, default=60.0, help="seconds between faults (healed halfway)")
-    ap.add_argument("--fault-hosts", type=int, metavar="N",
-                    help="host-level faults go round N hosts only, so the same states come back every 13 faults"
-                         " (by default they go round every plain host: ~570 faults before one repeats)")
-    ap.add_argument("--no-faults", action="store_true",
-                    help="a healthy fleet throughout: what the wallboard's RSS does with nothing new to draw")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--fault-hosts", type=int, metavar="N",
+                       help="host-level faults go round N hosts only, so the same states come back every 13 faults"
+                            " (by default they go round every plain host: ~570 faults before one repeats)")
+    which.add_argument("--no-faults", action="store_true",
+                       help="a healthy fleet throughout: what the wallboard's RSS does with no fault to show")
     ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
                     help="the wallboard reports its heap's RSS whenever it moved this much (read 4 times a second), "
                          "with what was running: when, in which fault, a step comes")

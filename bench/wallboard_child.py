@@ -142,7 +142,7 @@ def heap(app: CockpitApp | None) -> dict[str, Any]:
                            "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects),
                            "polls": poll_runs(app) if app is not None else {},
                            "rows": table_rows(app) if app is not None else {}}
-    if os.environ.get("COCKPIT_BENCH_HOLDERS"):  # who holds all instances of these types (one pass)
+    if os.environ.get("COCKPIT_BENCH_HOLDERS"):  # who holds every instance of these types
         out["holders"] = holder_types(objects, tuple(os.environ["COCKPIT_BENCH_HOLDERS"].split(",")))
     if os.environ.get("COCKPIT_BENCH_HUNT"):  # which containers grow, and who holds them (slow)
         out["grown"] = GROWTH.look(objects)
