@@ -142,10 +142,13 @@ class TableChecker:
         sound = self._by_server([n for n, st in self.sites.items()
                                  if n not in skip and st.checked_at is not None], hosts)
         answers = await asyncio.gather(*(self.servers.ping(host, m) for host, m in sound), return_exceptions=True)
-        for (host, _), why in zip(sound, answers, strict=True):
+        gone: list[str] = []
+        for ((host, _), group), why in zip(sound.items(), answers, strict=True):
             if isinstance(why, BaseException):  # a bug: the check that follows says what the server does
                 log.error("ping of %s's MySQL failed", host, exc_info=why)
-        return [n for group, why in zip(sound.values(), answers, strict=True) if why is not None for n in group]
+            if why is not None:
+                gone += group
+        return gone
 
     async def check_site(self, name: str, *, extended: bool = False) -> SiteState:
         """Re-check one site now. Returns at once if it is being checked already."""
