@@ -31,6 +31,8 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
         corrupt = site.get("corrupt_tables") or []
         if corrupt:
             what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
+        elif site.get("state") == "unreachable":  # its severity is unknown: the tables pane says UNREACHABLE
+            what = f"unreachable: {site.get('error') or 'MySQL did not answer'}"
         else:
             what = str(site.get("error") or site.get("state") or "?")
         host = str(site.get("host") or "")

@@ -23,6 +23,8 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
     monkeypatch.setattr(sites_json, "sites_part", lambda e, tables=True: ([
         {"name": "shop1", "host": "web1", "severity": "critical", "state": "corrupt", "corrupt_tables": ["worker"]},
         {"name": "blog", "host": "web2", "severity": "ok", "state": "ok", "corrupt_tables": []},
+        {"name": "wiki", "host": "web2", "severity": "unknown", "state": "unreachable", "corrupt_tables": [],
+         "error": "MySQL on web2: no answer within 10 s"},
     ], Severity.CRITICAL))
     monkeypatch.setattr(transfers_json, "transfers_part", lambda e: ([
         {"site": "shop1", "state": "stalled", "severity": "warning", "reason": "no progress for 5 minutes"},
@@ -36,6 +38,8 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
     got = [(p.severity, p.pane, p.subject, p.what) for p in fleet_problems(engine)]
     assert got == [
         (Severity.CRITICAL, "sites", "shop1", "1 corrupt table: worker on web1"),
+        # the problem list's symbol is the severity's (? UNKNOWN): the words say what the tables pane says
+        (Severity.UNKNOWN, "sites", "wiki", "unreachable: MySQL on web2: no answer within 10 s"),
         (Severity.WARNING, "transfers", "shop1", "import stalled: no progress for 5 minutes"),
         (Severity.WARNING, "dns", "blog.example.test", "50% propagated; wrong in the zone on ns1"),
         (Severity.WARNING, "dns", "shop1.example.test", "66.7% propagated; waiting for resolver1"),
