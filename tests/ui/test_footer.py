@@ -61,3 +61,55 @@ async def test_the_old_keys_last_lines_go_with_them() -> None:
         gc.collect()
         kept = [ref() for ref in drawn if ref() is not None and id(ref()) not in shown]
         assert len(drawn) > 2 * len(shown) and kept == []
+
+
+class SameKeysApp(App[None]):
+    """Two buttons (the same shown keys), an input (other keys), and a key enabled or not by check_action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit"), ("x", "act", "Act")]
+    allowed = True
+
+    def compose(self) -> ComposeResult:
+        yield Button("a", id="a")
+        yield Button("c", id="c")
+        yield Input(id="b")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "act" and not self.allowed else True
+
+    def action_act(self) -> None:
+        pass
+
+
+def shown_keys(footer: Footer) -> list[tuple[str, bool]]:
+    return [(key.key, key.has_class("-disabled")) for key in footer.query(FooterKey)]
+
+
+async def test_the_footer_recomposes_only_when_the_keys_it_shows_change() -> None:
+    app = SameKeysApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        footer = app.query_one(Footer)
+        app.query_one("#a").focus()
+        await pilot.pause()
+        await pilot.pause()
+        before = list(footer.query(FooterKey))
+        assert [k for k, _ in shown_keys(footer)] == ["q", "x", "ctrl+p"]
+
+        app.query_one("#c").focus()  # another widget with the same keys: the same FooterKeys stay
+        await pilot.pause()
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == before
+
+        app.allowed = False  # the same keys, one of them disabled now: shown anew
+        app.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert ("x", True) in shown_keys(footer)
+        assert list(footer.query(FooterKey)) != before
+
+        app.allowed = True
+        app.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert shown_keys(footer) == [("q", False), ("x", False), ("ctrl+p", False)]
