@@ -37,7 +37,7 @@ from widgets import palette
 from widgets.bindings import bind, keydef_for_action, shown
 from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
-from widgets.render_cache import forget_closed_widgets_lines
+from widgets.render_cache import forget_render_caches
 from widgets.sites_pane import SitesPane
 from widgets.styles import css_paths as widget_css
 from widgets.transfers_pane import TransfersPane
@@ -94,7 +94,8 @@ class CockpitApp(ActionKeys, App[int]):
         self.set_keymap(dict(self.engine.inventory.keys))
         self.report_incomplete_actions()
         self.set_interval(GIVE_BACK_SECONDS, memory.give_back, name="memory")  # flat RSS over days (cockpit/memory.py)
-        self.set_interval(GIVE_BACK_SECONDS, forget_closed_widgets_lines, name="render caches")  # gone widgets' lines
+        # one-off keys (gone widgets' lines, strings measured once): widgets/render_cache.py
+        self.set_interval(GIVE_BACK_SECONDS, forget_render_caches, name="render caches")
         for warning in secret_files.warnings(self.engine.inventory):  # secret files other users can read
             self.notify(warning, title="cockpit", severity="warning", timeout=30, markup=False)
 
