@@ -123,10 +123,12 @@ def heap_line(h: dict[str, Any]) -> str:
     polls = " polls " + ",".join(f"{k} {v}" for k, v in h["polls"].items()) if h.get("polls") else ""
     return (f"py blocks {h['py_blocks'] / 1000:.0f}k{arenas}"
             f" objects {h['gc_objects'] / 1000:.0f}k threads {h['threads']}"
-            f"  malloc used {h.get('malloc_used', 0) / mib:.1f} free {h.get('malloc_free', 0) / mib:.1f}"
+            + (f" modules {h['modules']}" if "modules" in h else "")
+            + f"  malloc used {h.get('malloc_used', 0) / mib:.1f} free {h.get('malloc_free', 0) / mib:.1f}"
             f" mmap {h.get('malloc_mmap', 0) / mib:.1f} MiB"
             + (f"  traced {h['traced'] / mib:.1f} MiB" if "traced" in h else "") + polls
-            + (" rows " + ",".join(f"{k.split('/')[-1]} {v}" for k, v in h["rows"].items()) if h.get("rows") else ""))
+            + (" rows " + ",".join(f"{k.split('/')[-1]} {v}" for k, v in h["rows"].items()) if h.get("rows") else "")
+            + (f"\n      imported since: {' '.join(h['imported'])}" if h.get("imported") else ""))
 
 
 def tracemalloc_growth(directory: Path, top: int = 15) -> list[str]:

@@ -124,6 +124,9 @@ def table_rows(app: CockpitApp) -> dict[str, int]:
     return out
 
 
+MODULES_SEEN: set[str] = set()  # modules already reported: each heap figure names the ones imported since
+
+
 def heap(app: CockpitApp | None) -> dict[str, Any]:
     """Where the memory is: Python's own blocks and objects (the commonest types), glibc malloc's heap;
     and how far the panes' polls are."""
@@ -137,7 +140,11 @@ def heap(app: CockpitApp | None) -> dict[str, Any]:
         memory.give_back()
         objects = gc.get_objects()
     types = Counter(type(o).__qualname__ for o in objects)
+    modules = set(sys.modules)
+    imported = sorted(modules - MODULES_SEEN) if MODULES_SEEN else []  # the first figures: the start
+    MODULES_SEEN.update(modules)
     out: dict[str, Any] = {"py_blocks": sys.getallocatedblocks(), "py_arenas": pymalloc_arenas(),
+                           "modules": len(modules), "imported": imported,
                            "gc_objects": len(objects),
                            "threads": threading.active_count(), "types": dict(types), "caches": cache_fill(objects),
                            "polls": poll_runs(app) if app is not None else {},
