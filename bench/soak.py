@@ -111,6 +111,18 @@ class Faults:
             print(f"  heal {kind} on {host} FAILED: {e}", flush=True)
 
 
+JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"  # Debian's libjemalloc2 (BIND depends on it)
+
+
+def allocator_env(allocator: str) -> dict[str, str]:
+    """Environment for the children: Python's allocator (pymalloc), glibc malloc, or jemalloc preloaded."""
+    if allocator == "malloc":
+        return {"PYTHONMALLOC": "malloc"}
+    if allocator == "jemalloc":
+        return {"PYTHONMALLOC": "malloc", "LD_PRELOAD": JEMALLOC}
+    return {}
+
+
 def parts_line(p: dict[str, float]) -> str:
     return f"anon {p.get('RssAnon', 0):.1f} file {p.get('RssFile', 0):.1f}"
 
@@ -156,8 +168,9 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     took = lab_up(lab, args.hosts)
     print(f"lab of {args.hosts} hosts up in {took:.0f} s; load {load_average()}", flush=True)
     inv = write_inventory(lab, args.refresh)
-    wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap)
-    plain = Wallboard(inv, mode="plain")  # the floor: what an idle Textual app's RSS does over the same minutes
+    env = allocator_env(args.allocator)
+    wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap, env=env)
+    plain = Wallboard(inv, mode="plain", env=env)  # the floor: an idle Textual app over the same minutes
     faults = Faults(lab, args.hosts, args.fault_hosts)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
@@ -270,6 +283,8 @@ def main() -> int:
                     help="no heap figures from the wallboard (they walk every object each minute): RSS as the "
                          "cockpit command runs, without the measurement's own allocations")
     ap.add_argument("--tracemalloc", action="store_true", help="print the allocation growth (slower)")
+    ap.add_argument("--allocator", choices=("pymalloc", "malloc", "jemalloc"), default="pymalloc",
+                    help="the wallboard's and the idle app's allocator (default: Python's own)")
     ap.add_argument("--gc-collect", action="store_true",
                     help="the wallboard collects garbage before its heap figures every minute (leak or garbage?)")
     ap.add_argument("--clear-caches", nargs="?", const="all", choices=("all", "functools", "textual"),

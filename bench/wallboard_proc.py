@@ -86,7 +86,7 @@ class Wallboard:
     (the last 16 KiB kept: a traceback ends up there). Textual draws on stderr, so stderr is the pty too."""
 
     def __init__(self, inventory: Path, mode: str = "wallboard", size: tuple[int, int] = (200, 60),
-                 tracemalloc_dir: Path | None = None, heap: bool = False) -> None:
+                 tracemalloc_dir: Path | None = None, heap: bool = False, env: dict[str, str] | None = None) -> None:
         """``heap``: the child reports its heap figures every minute (the soak reads them; walking every
         object costs more CPU than an idle wallboard, so the idle-CPU bench leaves it off)."""
         self.sweeps = self.failed = 0
@@ -97,7 +97,7 @@ class Wallboard:
         rd, wr = os.pipe()
         self.tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=inventory.parent))  # its temp files go with the lab
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "COCKPIT_BENCH_FD": str(wr),
-               "TMPDIR": str(self.tmp)}
+               "TMPDIR": str(self.tmp), **(env or {})}
         argv = [sys.executable, str(HERE / "wallboard_child.py"), "--inventory", str(inventory), "--mode", mode]
         if tracemalloc_dir is not None:
             argv += ["--tracemalloc", str(tracemalloc_dir)]
