@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import ui_states
 from ui_helpers import feed, visible_text
 from ui_states import hostile, mixed_fleet
 
@@ -10,9 +11,9 @@ from cockpit.engine.engine import Engine
 from cockpit.problems import fleet_problems
 from cockpit.severity import Severity
 from screens.app import CockpitApp
-from screens.wallboard import WallboardScreen
+from screens.wallboard import RECENT, WallboardScreen
 from widgets.pane import Pane
-from widgets.problem_list import ProblemList
+from widgets.problem_list import BIG_LIMIT, ProblemList
 from widgets.wall_summary import WallSummary
 
 
@@ -72,6 +73,29 @@ async def test_large_terminal_draws_big_digits_and_the_grid(make_inventory, clos
         assert len(shown_panes(app)) == 4
         screen.cycle()
         assert screen.active == "disks"  # in the grid, the worst pane stays highlighted
+
+
+async def test_in_large_terminals_the_panes_stay_put_when_problems_come_and_go(make_inventory, closed_port) -> None:
+    # A shared screen whose panes jump a line per problem is hard to read; and each jump laid out and drew
+    # every pane anew (the soak's heap grew with it: bench/soak.py).
+    app = wallboard(make_inventory, closed_port)
+    async with app.run_test(size=(200, 60)) as pilot:
+        feed(app, app.engine.hosts)
+        await pilot.pause()
+        screen = app.dashboard
+        problems, recent, panes = (screen.query_one(q) for q in ("#wall-problems", "#wall-recent", "#panes"))
+        assert len(screen.problems) > 3
+        assert problems.outer_size.height == BIG_LIMIT + 2 and recent.outer_size.height == RECENT + 2
+        with_problems = panes.region
+
+        healthy = {name: ui_states.healthy(name) for name in app.engine.hosts}
+        app.engine.hosts.clear()
+        app.engine.hosts.update(healthy)
+        feed(app, healthy)
+        await pilot.pause()
+        assert not screen.problems and "No problems" in visible_text(problems)
+        assert panes.region == with_problems
+        assert problems.outer_size.height == BIG_LIMIT + 2
 
 
 async def test_panes_cycle_by_themselves_through_those_with_problems(make_inventory, closed_port,
