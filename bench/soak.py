@@ -33,6 +33,7 @@ import argparse
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -121,6 +122,19 @@ def allocator_env(allocator: str) -> dict[str, str]:
     if allocator == "jemalloc":
         return {"PYTHONMALLOC": "malloc", "LD_PRELOAD": JEMALLOC}
     return {}
+
+
+def git_commit() -> str:
+    """The cockpit's commit (with "+changes" when the tree differs from it): what the figures measured."""
+    top = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(top), "status", "--porcelain", "--", "cockpit", "screens",
+                                "widgets"], capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
 
 
 def parts_line(p: dict[str, float]) -> str:
@@ -356,6 +370,8 @@ def main() -> int:
         print("   ", line)
     for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between
         h["types"] = dict(sorted(h["types"].items(), key=lambda kv: -kv[1])[:30])
+    result["options"] = {k: v for k, v in vars(args).items() if v not in (None, False)}  # what this run was
+    result["commit"] = git_commit()
     out = save("soak", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0
