@@ -22,6 +22,8 @@ import types
 from collections import OrderedDict, deque
 from typing import Any
 
+from widgets.render_cache import bounded_function_caches
+
 CONTAINERS = (dict, list, set, deque, OrderedDict)
 NEW_BIG = 100  # a container that did not exist at the first look is reported from this length
 
@@ -134,20 +136,10 @@ class ContainerGrowth:
 
 
 def module_lru_caches() -> list[Any]:
-    """Every functools LRU in a module's globals or on its classes. The ones made at import are frozen
-    out of ``gc.get_objects()`` once the cockpit freezes its start-up objects (screens/gc_freeze.py)."""
-    found: dict[int, Any] = {}
-    for module in list(sys.modules.values()):
-        for value in list(getattr(module, "__dict__", {}).values()):
-            candidates = [value, *vars(value).values()] if isinstance(value, type) else [value]
-            for candidate in candidates:
-                try:
-                    c = getattr(candidate, "__func__", candidate)  # staticmethod, classmethod
-                except Exception:  # a module's odd object (a lazy proxy): not a cache
-                    continue
-                if isinstance(c, functools._lru_cache_wrapper):
-                    found[id(c)] = c
-    return list(found.values())
+    """Every bounded functools LRU in a module's globals or on its classes (the cockpit's own lookup,
+    widgets/render_cache.py, over every module). The ones made at import are frozen out of
+    ``gc.get_objects()`` once the cockpit freezes its start-up objects (screens/gc_freeze.py)."""
+    return bounded_function_caches(libraries=None)
 
 
 def _lru_caches(objects: list[Any]) -> list[Any]:

@@ -43,22 +43,23 @@ def forget_closed_widgets_lines() -> None:
 
 
 def _lru(candidate: Any) -> Any:
-    func = getattr(candidate, "__func__", candidate)  # a classmethod or staticmethod holds the cached function
+    try:
+        func = getattr(candidate, "__func__", candidate)  # a classmethod or staticmethod holds the cached function
+    except Exception:  # a module's odd object (a lazy proxy whose lookups raise): not a cache
+        return None
     return func if isinstance(func, functools._lru_cache_wrapper) else None
 
 
-def bounded_function_caches(libraries: tuple[str, ...] = LIBRARIES) -> list[Any]:
-    """Every ``functools.lru_cache`` with a size limit, in the libraries' modules and on their classes.
-    Modules imported since the last call are included (looked up each time: a few ms)."""
+def bounded_function_caches(libraries: tuple[str, ...] | None = LIBRARIES) -> list[Any]:
+    """Every ``functools.lru_cache`` with a size limit, in the libraries' modules and on their classes
+    (``None``: every module's, as bench/heap_hunt.py counts them). Modules imported since the last call
+    are included (looked up each time: a few ms)."""
     found: dict[int, Any] = {}
     for name, module in list(sys.modules.items()):
-        if name.split(".", 1)[0] not in libraries:
+        if libraries is not None and name.split(".", 1)[0] not in libraries:
             continue
-        for value in list(vars(module).values()):
-            if isinstance(value, type) and value.__module__ == name:
-                candidates = [value, *vars(value).values()]
-            else:
-                candidates = [value]
+        for value in list(getattr(module, "__dict__", {}).values()):  # sys.modules may hold None
+            candidates = [value, *vars(value).values()] if isinstance(value, type) else [value]
             for candidate in candidates:
                 cache = _lru(candidate)
                 if cache is not None and cache.cache_info().maxsize is not None:

@@ -4,6 +4,9 @@ on screen draws the same afterwards."""
 
 from __future__ import annotations
 
+import sys
+import types
+
 from rich.cells import cached_cell_len
 from textual._styles_cache import StylesCache
 from textual.filter import ANSIToTruecolor
@@ -20,6 +23,20 @@ def test_the_caches_that_fill_with_one_off_keys_are_found() -> None:
     assert {"cached_cell_len", "ANSIToTruecolor.truecolor_style", "Region.overlaps", "Region.intersection",
             "StylesCache.get_inner_outer", "Strip.render_ansi"} <= found
     assert all(c.cache_info().maxsize is not None for c in bounded_function_caches())  # bounded ones only
+
+
+def test_odd_module_entries_are_passed_over(monkeypatch) -> None:
+    # Found every minute by the app's timer: an object whose lookups raise, or a None in sys.modules
+    # (an import blocked on purpose), must not stop it.
+    class Proxy:
+        def __getattr__(self, name: str) -> object:
+            raise RuntimeError("a lazy proxy that cannot load")
+
+    odd = types.ModuleType("rich._cockpit_test_odd")
+    odd.proxy = Proxy()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, odd.__name__, odd)
+    monkeypatch.setitem(sys.modules, "textual._cockpit_test_blocked", None)
+    assert cached_cell_len in bounded_function_caches()
 
 
 async def test_emptied_caches_leave_the_screen_as_it_was(make_inventory, closed_port, frozen_clock) -> None:
