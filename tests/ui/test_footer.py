@@ -64,7 +64,7 @@ async def test_the_old_keys_last_lines_go_with_them() -> None:
 
 
 class SameKeysApp(App[None]):
-    """Two buttons (the same shown keys), an input (other keys), and a key enabled or not by check_action."""
+    """Two buttons (the same shown keys), and a key enabled or not by check_action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit"), ("x", "act", "Act")]
     allowed = True
@@ -72,7 +72,6 @@ class SameKeysApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Button("a", id="a")
         yield Button("c", id="c")
-        yield Input(id="b")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import ui_states
 from ui_helpers import feed, visible_text
-from ui_states import hostile, mixed_fleet
+from ui_states import healthy, hostile, mixed_fleet
 
 from cockpit.engine.engine import Engine
 from cockpit.problems import fleet_problems
@@ -88,10 +87,10 @@ async def test_in_large_terminals_the_panes_stay_put_when_problems_come_and_go(m
         assert problems.outer_size.height == BIG_LIMIT + 2 and recent.outer_size.height == RECENT + 2
         with_problems = panes.region
 
-        healthy = {name: ui_states.healthy(name) for name in app.engine.hosts}
+        well = {name: healthy(name) for name in app.engine.hosts}
         app.engine.hosts.clear()
-        app.engine.hosts.update(healthy)
-        feed(app, healthy)
+        app.engine.hosts.update(well)
+        feed(app, well)
         await pilot.pause()
         assert not screen.problems and "No problems" in visible_text(problems)
         assert panes.region == with_problems
