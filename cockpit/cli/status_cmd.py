@@ -37,12 +37,15 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
 async def _sweep(inventory: Inventory, accept_new: bool) -> dict[str, Any]:
     from cockpit.engine.engine import Engine
     from cockpit.status.document import status_document
+    from cockpit.timeline.area_facts import observe_areas
 
     engine = Engine(inventory, read_only=True, accept_new=accept_new)
     try:
         await asyncio.gather(engine.sweep_disks(), engine.tables.sweep(),  # disks, tables and DNS at once
                              *([engine.dns.sweep()] if engine.dns.enabled else []),
                              *([engine.transfers.poll()] if engine.transfers.configured else []))
+        # the disk sweep told the timeline what tables and DNS said when it ended; they may have ended later
+        await observe_areas(engine.timeline, engine)
         return status_document(engine)
     finally:
         await engine.close()

@@ -4,6 +4,9 @@
 * a site's tables: ``corrupt`` from its first corrupt table on (one event per
   site, evidence: that table's CHECK TABLE messages), ``sound`` again once
   every table checks OK;
+* a site's MySQL: ``unreachable`` when its server cannot be reached on a host
+  that answers SSH (a host that does not has its own ``host.unreachable``),
+  ``answering`` again once a check gets through;
 * a site's name in DNS: ``pending`` while some server still gives another
   answer, ``propagated`` when every nameserver and resolver gives the expected one.
 
@@ -18,6 +21,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from cockpit import clock
+from cockpit.engine.hoststate import Reach
 from cockpit.severity import Severity
 from cockpit.timeline.event import Observation, parse_time
 from cockpit.timeline.store import Timeline
@@ -45,7 +49,9 @@ def _sites(engine: Engine) -> list[Observation]:
     sites = sites_part(engine, tables=False)[0]  # after every disk sweep: the table lists only when needed
     if any(s.get("corrupt_tables") for s in sites):
         sites = sites_part(engine)[0]  # the evidence: the first corrupt table's CHECK messages
-    return [o for s in sites if (o := site_observation(s)) is not None]
+    out = [o for s in sites if (o := site_observation(s)) is not None]
+    ssh_up = {name for name, h in engine.hosts.items() if h.reach is Reach.UP}
+    return out + [o for s in sites if (o := mysql_observation(s, s.get("host") in ssh_up)) is not None]
 
 
 def _dns(engine: Engine) -> list[Observation]:
@@ -74,6 +80,23 @@ def site_observation(site: dict[str, Any]) -> Observation | None:
                            evidence={"probe": probe, "tables_checked": site.get("tables_checked")},
                            at=parse_time(site.get("checked_at")) or clock.now())
     return None  # not checked yet, stale or unreachable: no news about corruption
+
+
+def mysql_observation(site: dict[str, Any], host_answers_ssh: bool) -> Observation | None:
+    """Whether a site's MySQL server answers. Said only of a host that answers SSH: when SSH is down too,
+    the host's own event says so, and one line per site on it would bury it."""
+    name, host, state = str(site.get("name", "?")), site.get("host") or "?", site.get("state")
+    fact = f"site/{name}/mysql"
+    if state == "unreachable" and host_answers_ssh:
+        error = str(site.get("error") or "MySQL did not answer")
+        return Observation(fact=fact, value="unreachable", normal="answering", kind="site.mysql-unreachable",
+                           subject=name, summary=f"{name}: MySQL unreachable on {host}: {error}",
+                           severity=Severity.UNKNOWN, evidence={"probe": f"MySQL on {host}", "error": error})
+    if state in ("ok", "corrupt", "unknown") and site.get("checked_at"):
+        return Observation(fact=fact, value="answering", normal="answering", kind="site.mysql-back", subject=name,
+                           summary=f"{name}: MySQL answering again on {host}",
+                           evidence={"probe": f"MySQL on {host}"}, at=parse_time(site.get("checked_at")))
+    return None  # not checked yet, a first check running, or its host is down (the host's event)
 
 
 def dns_observation(site: dict[str, Any]) -> Observation | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cockpit.timeline.area_facts import dns_observation, site_observation
+from cockpit.timeline.area_facts import dns_observation, mysql_observation, site_observation
+from cockpit.timeline.store import Timeline
 
 
 def dns_site(pct: float | None) -> dict[str, object]:
@@ -50,9 +51,50 @@ def test_after_a_sweep_a_corrupt_site_carries_its_first_corrupt_tables_check_mes
         t = TableState(TableInfo("worker", "Aria", 10, 8192), check)
         return SiteState(name, "web1", name, tables={"worker": t}, checked_at=now)
 
+    def tables_facts() -> list:
+        return [o for o in _sites(engine) if o.fact.endswith("/tables")]
+
     engine.tables.sites = {"shop": site("shop", TableStatus.OK, "OK")}
-    assert [(o.value, "check" in o.evidence) for o in _sites(engine)] == [("sound", False)]
+    assert [(o.value, "check" in o.evidence) for o in tables_facts()] == [("sound", False)]
     engine.tables.sites["acme"] = site("acme", TableStatus.CORRUPT, "Table 'worker' is marked as crashed")
-    got = {o.subject: o for o in _sites(engine)}
+    got = {o.subject: o for o in tables_facts()}
     assert got["acme"].value == "corrupt"
     assert got["acme"].evidence["check"] == ["error: Table 'worker' is marked as crashed"]
+
+
+def mysql_site(state: str, checked_at: str | None = "2026-11-25T19:00:00Z") -> dict[str, object]:
+    return {"name": "acme", "host": "web1", "state": state, "severity": "unknown", "checked_at": checked_at,
+            "error": "MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused" if state == "unreachable" else None}
+
+
+def test_a_sites_mysql_going_away_and_coming_back_are_two_events() -> None:
+    """The wallboard's latest changes said nothing while a site's MySQL was down (kill-mysql)."""
+    timeline = Timeline(None)
+    first = [mysql_observation(mysql_site("ok"), True)]
+    assert timeline.observe_many([o for o in first if o]) == []  # answering from the start: no news
+    down = mysql_observation(mysql_site("unreachable"), True)
+    assert down is not None
+    [event] = timeline.observe_many([down])
+    assert (event.kind, event.subject) == ("site.mysql-unreachable", "acme")
+    assert event.summary == ("acme: MySQL unreachable on web1: "
+                             "MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused")
+    assert timeline.observe_many([down]) == []  # still down: said once
+    stale = mysql_observation(mysql_site("unknown"), True)  # its last check is from before it went down
+    assert stale is not None and timeline.observe_many([stale]) == []
+    back = mysql_observation(mysql_site("ok", checked_at=None), True)
+    assert back is None  # not checked since: no news yet
+    from datetime import timedelta
+
+    from cockpit import clock
+
+    later = clock.iso(clock.now() + timedelta(seconds=1))  # (ISO times are to the second)
+    again = mysql_observation(mysql_site("ok", checked_at=later), True)
+    assert again is not None
+    [event] = timeline.observe_many([again])
+    assert (event.kind, event.summary) == ("site.mysql-back", "acme: MySQL answering again on web1")
+
+
+def test_a_host_that_lost_ssh_speaks_for_its_sites_mysql() -> None:
+    """SSH down takes MySQL-over-SSH with it: the host's own event says so, not one line per site."""
+    assert mysql_observation(mysql_site("unreachable"), False) is None
+    assert mysql_observation(mysql_site("checking"), True) is None

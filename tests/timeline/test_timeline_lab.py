@@ -105,14 +105,21 @@ def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, priva
     assert cockpit("status", "--inventory", str(inventory)).returncode == 2  # critical
     done = cockpit("timeline", "--inventory", str(inventory), "--json")
     assert done.returncode == 0, done.stderr
-    [event] = json.loads(done.stdout)["events"]
+    event, *mysql = json.loads(done.stdout)["events"]
     assert (event["kind"], event["subject"], event["severity"]) == ("mount.read-only", "web1", "critical")
     assert event["evidence"]["mount"].endswith(" /srv ext4 ro")
+    # MariaDB keeps its datadir on /srv: restarted on a read-only one (as after the reboot), it does not come up
+    assert sorted((e["kind"], e["subject"]) for e in mysql) == [("site.mysql-unreachable", "acme"),
+                                                                ("site.mysql-unreachable", "globex")]
     lab.heal()
     assert cockpit("status", "--inventory", str(inventory)).returncode == 0
     md = cockpit("timeline", "--inventory", str(inventory), "--markdown").stdout
     rows = [ln for ln in md.splitlines() if ln.startswith("| 20")]
-    assert [r.split(" | ")[2] for r in rows] == ["web1: /srv is read-only", "web1: /srv mounted rw"]
+    said = [r.split(" | ")[2] for r in rows]
+    assert said[0] == "web1: /srv is read-only" and said[3] == "web1: /srv mounted rw"
+    assert sorted(said[1:3]) == [f"{s}: MySQL unreachable on web1: {mysql[0]['evidence']['error']}"
+                                 for s in ("acme", "globex")]
+    assert sorted(said[4:]) == ["acme: MySQL answering again on web1", "globex: MySQL answering again on web1"]
 
 
 async def test_the_first_corrupt_table_of_a_site_is_one_event_with_check_table_evidence(lab: Lab,
