@@ -89,8 +89,9 @@ def mysql_observation(site: dict[str, Any], host_answers_ssh: bool) -> Observati
     fact = f"site/{name}/mysql"
     if state == "unreachable" and host_answers_ssh:
         error = str(site.get("error") or "MySQL did not answer")
+        why = error if f"MySQL on {host}" in error else f"MySQL on {host}: {error}"  # as the problem list says
         return Observation(fact=fact, value="unreachable", normal="answering", kind="site.mysql-unreachable",
-                           subject=name, summary=f"{name}: MySQL unreachable on {host}: {error}",
+                           subject=name, summary=f"{name}: unreachable: {why}",
                            severity=Severity.UNKNOWN, evidence={"probe": f"MySQL on {host}", "error": error})
     if state in ("ok", "corrupt", "unknown") and site.get("checked_at"):
         return Observation(fact=fact, value="answering", normal="answering", kind="site.mysql-back", subject=name,

@@ -76,8 +76,7 @@ def test_a_sites_mysql_going_away_and_coming_back_are_two_events() -> None:
     assert down is not None
     [event] = timeline.observe_many([down])
     assert (event.kind, event.subject) == ("site.mysql-unreachable", "acme")
-    assert event.summary == ("acme: MySQL unreachable on web1: "
-                             "MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused")
+    assert event.summary == "acme: unreachable: MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused"
     assert timeline.observe_many([down]) == []  # still down: said once
     stale = mysql_observation(mysql_site("unknown"), True)  # its last check is from before it went down
     assert stale is not None and timeline.observe_many([stale]) == []
@@ -98,3 +97,9 @@ def test_a_host_that_lost_ssh_speaks_for_its_sites_mysql() -> None:
     """SSH down takes MySQL-over-SSH with it: the host's own event says so, not one line per site."""
     assert mysql_observation(mysql_site("unreachable"), False) is None
     assert mysql_observation(mysql_site("checking"), True) is None
+
+
+def test_an_error_that_does_not_name_the_server_is_given_it() -> None:
+    site = mysql_site("unreachable") | {"error": "timed out"}
+    event = mysql_observation(site, True)
+    assert event is not None and event.summary == "acme: unreachable: MySQL on web1: timed out"

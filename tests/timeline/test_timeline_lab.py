@@ -117,7 +117,7 @@ def test_status_records_and_timeline_prints_it_for_a_post_mortem(lab: Lab, priva
     rows = [ln for ln in md.splitlines() if ln.startswith("| 20")]
     said = [r.split(" | ")[2] for r in rows]
     assert said[0] == "web1: /srv is read-only" and said[3] == "web1: /srv mounted rw"
-    assert sorted(said[1:3]) == [f"{s}: MySQL unreachable on web1: {mysql[0]['evidence']['error']}"
+    assert sorted(said[1:3]) == [f"{s}: unreachable: {mysql[0]['evidence']['error']}"
                                  for s in ("acme", "globex")]
     assert sorted(said[4:]) == ["acme: MySQL answering again on web1", "globex: MySQL answering again on web1"]
 
