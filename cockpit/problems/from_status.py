@@ -37,8 +37,10 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
             what = str(site.get("error") or site.get("state") or "?")
         host = str(site.get("host") or "")
         where = f" on {host}" if host and host not in what else ""
+        # its timeline fact, for "since when": the first corrupt table, or its MySQL going away
+        fact = "tables" if corrupt else "mysql" if site.get("state") == "unreachable" else None
         yield Problem(sev, "sites", str(site.get("name", "?")), what + where,
-                      f"site/{site.get('name')}/tables" if corrupt else None)
+                      f"site/{site.get('name')}/{fact}" if fact else None)
 
 
 def transfer_problems(engine: Engine) -> Iterator[Problem]:

@@ -35,7 +35,10 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
         {"site": "blog", "name": "blog.example.test", "severity": "warning", "propagated_percent": 50,
          "problem": None, "waiting_for": [], "wrong_in_zone": ["ns1"]},
     ], None, Severity.WARNING))
-    got = [(p.severity, p.pane, p.subject, p.what) for p in fleet_problems(engine)]
+    problems = fleet_problems(engine)
+    # the timeline facts the list reads "since when" from: the corrupt site's, the unreachable MySQL's
+    assert [p.fact for p in problems if p.pane == "sites"] == ["site/shop1/tables", "site/wiki/mysql"]
+    got = [(p.severity, p.pane, p.subject, p.what) for p in problems]
     assert got == [
         (Severity.CRITICAL, "sites", "shop1", "1 corrupt table: worker on web1"),
         # the problem list's symbol is the severity's (? UNKNOWN): the words say what the tables pane says
