@@ -79,9 +79,10 @@ def slope_per_hour(series: list[tuple[float, float]]) -> float:
 
 
 class Faults:
-    def __init__(self, lab: Lab, hosts: int, fault_hosts: int | None = None) -> None:
-        """``fault_hosts``: host-level faults go round that many hosts only (default: every plain host)."""
-        self.lab, self.plan = lab, fault_plan(hosts)
+    def __init__(self, lab: Lab, hosts: int, fault_hosts: int | None = None, only: str | None = None) -> None:
+        """``fault_hosts``: host-level faults go round that many hosts only (default: every plain host);
+        ``only``: that one kind of fault, over and over (to study what it alone does)."""
+        self.lab, self.plan = lab, [f for f in fault_plan(hosts) if only in (None, f[0])]
         self.plain = [f"web{i}" for i in range(MYSQL_HOSTS + 1, hosts - 4 + 1)][:fault_hosts]
         self.k = 0
         self.active: tuple[str, str] | None = None
@@ -185,7 +186,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
     env = allocator_env(args.allocator)
     wall = Wallboard(inv, tracemalloc_dir=trace_dir, heap=not args.no_heap, env=env)
     plain = Wallboard(inv, mode="plain", env=env)  # the floor: an idle Textual app over the same minutes
-    faults = Faults(lab, args.hosts, args.fault_hosts)
+    faults = Faults(lab, args.hosts, args.fault_hosts, args.only)
     try:
         wall.wait_sweeps(3, 600 if trace_dir else 180)  # warm: imports done, every connection open, panes built
         t0, cpu0, sweeps0 = time.monotonic(), wall.cpu_seconds(), wall.sweeps
@@ -290,6 +291,8 @@ def main() -> int:
                             " (by default they go round every plain host: ~570 faults before one repeats)")
     which.add_argument("--no-faults", action="store_true",
                        help="a healthy fleet throughout: what the wallboard's RSS does with no fault to show")
+    ap.add_argument("--only", choices=[kind for kind, _, _ in fault_plan(50)], metavar="KIND",
+                    help="inject only this kind of fault (one of: %(choices)s), to see what it alone does")
     ap.add_argument("--steps", type=float, default=0.0, metavar="MIB",
                     help="the wallboard reports its heap's RSS whenever it moved this much (read 4 times a second), "
                          "with what was running: when, in which fault, a step comes")
