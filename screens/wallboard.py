@@ -22,6 +22,7 @@ from cockpit.engine.engine import Engine
 from cockpit.problems import Problem, fleet_problems
 from cockpit.problems.model import PANES
 from cockpit.severity import Severity
+from cockpit.tables.model import SiteState
 from cockpit.timeline.event import Event
 from screens.dashboard import DashboardScreen
 from screens.history_feed import HistoryFeed
@@ -50,6 +51,7 @@ class WallboardScreen(DashboardScreen):
         self._interest: list[str] = list(PANES)
         self._worst: str | None = None  # the pane with the worst problem, as last seen
         self._recent: list[Event] = []
+        self._problems_due = False  # a recompute is queued (sites updates come in bursts)
         self.feed = HistoryFeed(engine, self._show_recent)
 
     def compose(self) -> ComposeResult:
@@ -66,7 +68,7 @@ class WallboardScreen(DashboardScreen):
         self.add_class("-wallboard")
         self.set_class(fits_big(self.size), "-big")
         self.set_interval(CYCLE_SECONDS, self.cycle, name="wallboard cycle")
-        self.set_interval(RECOMPUTE_SECONDS, self.refresh_problems, name="wallboard problems")
+        self.recompute = self.set_interval(RECOMPUTE_SECONDS, self.refresh_problems, name="wallboard problems")
         self.refresh_problems()
         self.feed.start(self, RECOMPUTE_SECONDS)
 
@@ -75,6 +77,19 @@ class WallboardScreen(DashboardScreen):
 
     def show_disks(self, message: DisksSwept) -> None:
         super().show_disks(message)
+        self.refresh_problems()
+
+    def show_sites(self, sites: Mapping[str, SiteState], progress: tuple[int, int], stale_after: float) -> None:
+        """CHECK results come when they come, not with a poll: the problem list follows them at once (it
+        lagged the tables pane by up to RECOMPUTE_SECONDS, saying "checking" beside a pane all OK).
+        A burst of updates is one recompute."""
+        super().show_sites(sites, progress, stale_after)
+        if not self._problems_due:
+            self._problems_due = True
+            self.call_later(self._problems_now)
+
+    def _problems_now(self) -> None:
+        self._problems_due = False
         self.refresh_problems()
 
     def refresh_problems(self) -> None:

@@ -194,3 +194,24 @@ async def test_no_worker_is_left_running_between_reads(make_inventory, closed_po
         # A feed worker that never ends makes this wait time out (TimeoutError fails the test). No check after
         # it: on a slow machine the feed's timer may already have started its next, ordinary read.
         await asyncio.wait_for(app.workers.wait_for_complete(), 60)
+
+
+async def test_the_problem_list_follows_check_results_as_they_come(tmp_path, closed_port) -> None:
+    """Not only every RECOMPUTE_SECONDS: it said "checking" beside a tables pane already all OK."""
+    from sites_states import ARIA_CORRUPT, site, sites_inventory
+
+    from cockpit.inventory import load_inventory
+    from cockpit.tables.model import TableStatus
+
+    engine = Engine(load_inventory(sites_inventory(tmp_path, closed_port, ["acme"])), read_only=True)
+    app = CockpitApp(engine, poll=False, wallboard=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.dashboard
+        assert isinstance(screen, WallboardScreen)
+        screen.recompute.pause()  # only the results' arrival may bring the list up to date
+        await pilot.pause()
+        assert "acme  unknown on web1" in visible_text(screen.query_one(ProblemList))  # not checked yet
+        engine.tables.sites["acme"] = site("acme", "web1", {"worker": (TableStatus.CORRUPT, ARIA_CORRUPT)})
+        app.sites_feed.deliver()
+        await pilot.pause()
+        assert "acme  1 corrupt table: worker on web1" in visible_text(screen.query_one(ProblemList))
