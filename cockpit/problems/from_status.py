@@ -33,8 +33,12 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
             what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
         elif site.get("state") == "unreachable":  # its severity is unknown: the tables pane says UNREACHABLE
             what = f"unreachable: {site.get('error') or 'MySQL did not answer'}"
+        elif site.get("error"):
+            what = str(site["error"])
+        elif site.get("checked_at") is None and site.get("state") in ("unknown", "checking"):
+            what = "first check running" if site["state"] == "checking" else "not checked yet"
         else:
-            what = str(site.get("error") or site.get("state") or "?")
+            what = str(site.get("state") or "?")
         host = str(site.get("host") or "")
         where = f" on {host}" if host and host not in what else ""
         # its timeline fact, for "since when": the first corrupt table, or its MySQL going away

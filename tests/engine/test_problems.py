@@ -25,6 +25,10 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
         {"name": "blog", "host": "web2", "severity": "ok", "state": "ok", "corrupt_tables": []},
         {"name": "wiki", "host": "web2", "severity": "unknown", "state": "unreachable", "corrupt_tables": [],
          "error": "MySQL on web2: no answer within 10 s"},
+        {"name": "new1", "host": "web1", "severity": "unknown", "state": "unknown", "checked_at": None},
+        {"name": "new2", "host": "web1", "severity": "unknown", "state": "checking", "checked_at": None},
+        {"name": "old", "host": "web1", "severity": "unknown", "state": "unknown",
+         "checked_at": "2026-11-25T19:00:00Z"},
     ], Severity.CRITICAL))
     monkeypatch.setattr(transfers_json, "transfers_part", lambda e: ([
         {"site": "shop1", "state": "stalled", "severity": "warning", "reason": "no progress for 5 minutes"},
@@ -37,11 +41,16 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
     ], None, Severity.WARNING))
     problems = fleet_problems(engine)
     # the timeline facts the list reads "since when" from: the corrupt site's, the unreachable MySQL's
-    assert [p.fact for p in problems if p.pane == "sites"] == ["site/shop1/tables", "site/wiki/mysql"]
+    assert [p.fact for p in problems if p.pane == "sites"] == ["site/shop1/tables", None, None, None,
+                                                                 "site/wiki/mysql"]
     got = [(p.severity, p.pane, p.subject, p.what) for p in problems]
     assert got == [
         (Severity.CRITICAL, "sites", "shop1", "1 corrupt table: worker on web1"),
         # the problem list's symbol is the severity's (? UNKNOWN): the words say what the tables pane says
+        # a site not checked yet says so, rather than "unknown" (at start-up, every site)
+        (Severity.UNKNOWN, "sites", "new1", "not checked yet on web1"),
+        (Severity.UNKNOWN, "sites", "new2", "first check running on web1"),
+        (Severity.UNKNOWN, "sites", "old", "unknown on web1"),
         (Severity.UNKNOWN, "sites", "wiki", "unreachable: MySQL on web2: no answer within 10 s"),
         (Severity.WARNING, "transfers", "shop1", "import stalled: no progress for 5 minutes"),
         (Severity.WARNING, "dns", "blog.example.test", "50% propagated; wrong in the zone on ns1"),

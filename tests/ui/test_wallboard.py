@@ -210,7 +210,7 @@ async def test_the_problem_list_follows_check_results_as_they_come(tmp_path, clo
         assert isinstance(screen, WallboardScreen)
         screen.recompute.pause()  # only the results' arrival may bring the list up to date
         await pilot.pause()
-        assert "acme  unknown on web1" in visible_text(screen.query_one(ProblemList))  # not checked yet
+        assert "acme  not checked yet on web1" in visible_text(screen.query_one(ProblemList))
         engine.tables.sites["acme"] = site("acme", "web1", {"worker": (TableStatus.CORRUPT, ARIA_CORRUPT)})
         app.sites_feed.deliver()
         await pilot.pause()
