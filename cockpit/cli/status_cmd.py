@@ -37,14 +37,16 @@ def run(args: argparse.Namespace, ui: UiRunner | None) -> int:
 async def _sweep(inventory: Inventory, accept_new: bool) -> dict[str, Any]:
     from cockpit.engine.engine import Engine
     from cockpit.status.document import status_document
-    from cockpit.timeline.area_facts import observe_areas
+    from cockpit.timeline.area_facts import hosts_to_confirm, observe_areas
 
     engine = Engine(inventory, read_only=True, accept_new=accept_new)
     try:
         await asyncio.gather(engine.sweep_disks(), engine.tables.sweep(),  # disks, tables and DNS at once
                              *([engine.dns.sweep()] if engine.dns.enabled else []),
                              *([engine.transfers.poll()] if engine.transfers.configured else []))
-        # the disk sweep told the timeline what tables and DNS said when it ended; they may have ended later
+        # the disk sweep told the timeline what tables and DNS said when it ended; they may have ended later,
+        # and a site's MySQL that failed after its host's sweep is MySQL's news only if SSH still answers
+        await asyncio.gather(*(engine.sweep_host(name) for name in sorted(hosts_to_confirm(engine))))
         await observe_areas(engine.timeline, engine)
         return status_document(engine)
     finally:

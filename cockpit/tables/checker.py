@@ -220,6 +220,7 @@ class TableChecker:
                 st = self.sites[n]
                 if st.checking:
                     st.checking, st.error, st.unreachable = False, "internal error while checking", False
+                    st.failed_at = clock.now()
                     st.touch()
                     self._notify(st)
         finally:

@@ -90,6 +90,7 @@ class SiteState:
     total: int = 0
     started_at: datetime | None = None  # of the running or last check
     checked_at: datetime | None = None  # when the last complete check finished
+    failed_at: datetime | None = None  # when ``error`` was seen (the last failed attempt)
     extended: bool = False  # the running or last check was EXTENDED
     version: int = 0
 

@@ -109,7 +109,7 @@ def finish_site(site: SiteState, notify: Notify, *, complete: bool = True) -> No
 
 def fail_site(site: SiteState, error: str, *, unreachable: bool, notify: Notify) -> None:
     """The site could not be checked: earlier results stay, marked stale."""
-    site.error, site.unreachable = error, unreachable
+    site.error, site.unreachable, site.failed_at = error, unreachable, clock.now()
     for name, t in site.tables.items():
         if site.checking and t.checked_at is not None and site.started_at and t.checked_at >= site.started_at:
             continue  # checked in this run before things went wrong

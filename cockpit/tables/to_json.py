@@ -43,6 +43,7 @@ def site_json(s: SiteState, now: datetime, stale_after: float | None = None, *,
         "state": v.state.value,
         "severity": v.severity.value,
         "error": s.error,
+        "error_at": clock.iso(s.failed_at) if s.error is not None else None,  # when the error was seen
         "checked_at": clock.iso(s.checked_at),
         "tables_total": v.total,
         "tables_checked": v.checked,

@@ -50,8 +50,34 @@ def _sites(engine: Engine) -> list[Observation]:
     if any(s.get("corrupt_tables") for s in sites):
         sites = sites_part(engine)[0]  # the evidence: the first corrupt table's CHECK messages
     out = [o for s in sites if (o := site_observation(s)) is not None]
-    ssh_up = {name for name, h in engine.hosts.items() if h.reach is Reach.UP}
-    return out + [o for s in sites if (o := mysql_observation(s, s.get("host") in ssh_up)) is not None]
+    return out + [o for s in sites if (o := mysql_observation(s, ssh_answered_after(engine, s))) is not None]
+
+
+def hosts_to_confirm(engine: Engine) -> set[str]:
+    """Hosts up at their last sweep whose site's MySQL failed after it: one more SSH answer from them tells
+    a MySQL that is down from SSH that went away meanwhile (a one-shot ``status`` has no next sweep)."""
+    from cockpit.status.sites_json import sites_part
+
+    out = set()
+    for site in sites_part(engine, tables=False)[0]:
+        host = engine.hosts.get(str(site.get("host")))
+        failed = parse_time(site.get("error_at"))
+        if (site.get("state") == "unreachable" and host is not None and host.reach is Reach.UP
+                and failed is not None and (host.checked_at is None or host.checked_at < failed)):
+            out.add(host.name)
+    return out
+
+
+def ssh_answered_after(engine: Engine, site: dict[str, Any]) -> bool:
+    """Whether the site's host answered SSH after its MySQL failed, and was up when it failed: then it is
+    MySQL that does not answer. A check that failed because SSH did (hung, link down) is the host's news,
+    even when the host is back by the time it is looked at."""
+    host = engine.hosts.get(str(site.get("host")))
+    failed = parse_time(site.get("error_at"))
+    if host is None or host.reach is not Reach.UP or host.checked_at is None or failed is None:
+        return False
+    back = engine.timeline.last(f"host/{host.name}/reach")  # its latest change: up again (or none: up throughout)
+    return host.checked_at >= failed and (back is None or failed >= back.at)
 
 
 def _dns(engine: Engine) -> list[Observation]:
@@ -83,8 +109,9 @@ def site_observation(site: dict[str, Any]) -> Observation | None:
 
 
 def mysql_observation(site: dict[str, Any], host_answers_ssh: bool) -> Observation | None:
-    """Whether a site's MySQL server answers. Said only of a host that answers SSH: when SSH is down too,
-    the host's own event says so, and one line per site on it would bury it."""
+    """Whether a site's MySQL server answers. Said only when its host answered SSH around the failure
+    (:func:`ssh_answered_after`): when SSH is down too, the host's own event says so, and one line per
+    site on it would bury it."""
     name, host, state = str(site.get("name", "?")), site.get("host") or "?", site.get("state")
     fact = f"site/{name}/mysql"
     if state == "unreachable" and host_answers_ssh:
@@ -92,7 +119,8 @@ def mysql_observation(site: dict[str, Any], host_answers_ssh: bool) -> Observati
         why = error if f"MySQL on {host}" in error else f"MySQL on {host}: {error}"  # as the problem list says
         return Observation(fact=fact, value="unreachable", normal="answering", kind="site.mysql-unreachable",
                            subject=name, summary=f"{name}: unreachable: {why}",
-                           severity=Severity.UNKNOWN, evidence={"probe": f"MySQL on {host}", "error": error})
+                           severity=Severity.UNKNOWN, evidence={"probe": f"MySQL on {host}", "error": error},
+                           at=parse_time(site.get("error_at")) or clock.now())
     if state in ("ok", "corrupt", "unknown") and site.get("checked_at"):
         return Observation(fact=fact, value="answering", normal="answering", kind="site.mysql-back", subject=name,
                            summary=f"{name}: MySQL answering again on {host}",

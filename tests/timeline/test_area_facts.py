@@ -62,9 +62,12 @@ def test_after_a_sweep_a_corrupt_site_carries_its_first_corrupt_tables_check_mes
     assert got["acme"].evidence["check"] == ["error: Table 'worker' is marked as crashed"]
 
 
-def mysql_site(state: str, checked_at: str | None = "2026-11-25T19:00:00Z") -> dict[str, object]:
+def mysql_site(state: str, checked_at: str | None = "2026-11-25T19:00:00Z",
+               error_at: str = "2026-11-25T19:05:00Z") -> dict[str, object]:
+    down = state == "unreachable"
     return {"name": "acme", "host": "web1", "state": state, "severity": "unknown", "checked_at": checked_at,
-            "error": "MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused" if state == "unreachable" else None}
+            "error": "MySQL on web1 (127.0.0.1:3306 via SSH): Connection refused" if down else None,
+            "error_at": error_at if down else None}
 
 
 def test_a_sites_mysql_going_away_and_coming_back_are_two_events() -> None:
@@ -103,3 +106,45 @@ def test_an_error_that_does_not_name_the_server_is_given_it() -> None:
     site = mysql_site("unreachable") | {"error": "timed out"}
     event = mysql_observation(site, True)
     assert event is not None and event.summary == "acme: unreachable: MySQL on web1: timed out"
+
+
+def test_a_sites_mysql_is_blamed_only_when_its_host_answered_ssh_after_it_failed(tmp_path) -> None:
+    """In the demo, SSH to web1 hung: its sites' checks failed ("host web1 is down"), and when web1 answered
+    again its four sites were each said to have lost MySQL, then to be back a second later."""
+    from datetime import datetime, timedelta
+
+    from cockpit.engine.engine import Engine
+    from cockpit.engine.hoststate import HostState, Reach
+    from cockpit.inventory import load_inventory
+    from cockpit.tables.model import SiteState
+    from cockpit.timeline.area_facts import hosts_to_confirm, ssh_answered_after
+    from cockpit.timeline.disk_facts import host_observations
+
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[hosts]]\nname = "web1"\naddress = "127.0.0.1"\n')
+    engine = Engine(load_inventory(inv), read_only=True)
+    engine.timeline = Timeline(None)
+    failed = datetime.fromisoformat("2026-11-25T19:05:00+00:00")
+    site = mysql_site("unreachable", error_at="2026-11-25T19:05:00Z")
+
+    def host(reach: Reach, swept: datetime) -> None:
+        engine.hosts["web1"] = HostState("web1", "127.0.0.1", "primary", reach=reach, checked_at=swept)
+        engine.timeline.observe_many(host_observations(engine.hosts["web1"]))
+
+    host(Reach.UP, failed + timedelta(seconds=2))  # up throughout, and answered SSH after MySQL failed
+    assert ssh_answered_after(engine, site)
+    host(Reach.UP, failed - timedelta(seconds=2))  # its last answer came before: not known yet
+    assert not ssh_answered_after(engine, site)
+    engine.tables.sites = {"acme": SiteState("acme", "web1", "acme", error="refused", unreachable=True,
+                                             failed_at=failed)}
+    assert hosts_to_confirm(engine) == {"web1"}  # a one-shot status asks web1 once more
+    host(Reach.UP, failed + timedelta(seconds=2))
+    assert hosts_to_confirm(engine) == set()
+    host(Reach.UNREACHABLE, failed + timedelta(seconds=4))
+    assert not ssh_answered_after(engine, site)
+    host(Reach.UP, failed + timedelta(seconds=9))  # back after the failure: the failure was SSH's
+    assert not ssh_answered_after(engine, site)
+    later = mysql_site("unreachable", error_at="2026-11-25T19:05:20Z")  # failed again once SSH answered
+    host(Reach.UP, failed + timedelta(seconds=22))
+    assert ssh_answered_after(engine, later)
+    assert not ssh_answered_after(engine, mysql_site("unreachable") | {"error_at": None})
