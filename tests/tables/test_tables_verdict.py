@@ -72,6 +72,19 @@ def test_site_json_shape() -> None:
     assert (t["name"], t["engine"], t["rows"], t["status"]) == ("worker", "Aria", 10, "corrupt")
     assert t["messages"] == [{"type": "status", "text": "OK"}]
     assert t["checked_at"] == "2026-11-25T18:59:50Z"
+    assert j["error_at"] is None  # no error
+
+
+def test_a_failed_check_says_when_it_failed() -> None:
+    """error_at (an addition to the contract): when the error was seen, not when the site last checked OK."""
+    from cockpit import clock
+    from cockpit.tables.site_updates import fail_site
+
+    s = _site(_t("worker", TableStatus.OK))
+    fail_site(s, "MySQL on web1: no answer within 5 s (server hung?)", unreachable=True, notify=lambda _: None)
+    j = site_json(s, NOW)
+    assert (j["state"], j["checked_at"]) == ("unreachable", "2026-11-25T19:00:00Z")
+    assert j["error_at"] == clock.iso(s.failed_at) and s.failed_at is not None and s.failed_at > NOW
 
 
 def test_a_first_check_under_way_is_checking_and_a_recheck_keeps_the_last_results() -> None:
