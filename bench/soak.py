@@ -328,6 +328,7 @@ def main() -> int:
         os.environ["COCKPIT_BENCH_HOLDERS"] = args.holders  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
+    commit = git_commit()  # at the start: the wallboard runs the code of now, whatever is committed meanwhile
     lab = new_lab()
     trace_dir = Path(tempfile.mkdtemp(prefix="cockpit-bench-trace-", dir="/tmp")) if args.tracemalloc else None
     try:
@@ -374,7 +375,7 @@ def main() -> int:
     for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between
         h["types"] = dict(sorted(h["types"].items(), key=lambda kv: -kv[1])[:30])
     result["options"] = {k: v for k, v in vars(args).items() if v not in (None, False)}  # what this run was
-    result["commit"] = git_commit()
+    result["commit"] = commit
     out = save("soak", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0
