@@ -120,6 +120,7 @@ class CockpitApp(ActionKeys, App[int]):
         if not self.screen_stack or not self.is_running:  # the app closes: its screens are (being) taken apart
             return
         self.show_disks(message)
+        self.sites_feed.hosts_swept(message.hosts)  # sites of a host back up: checked again now
         gc_freeze.after_sweep()  # a long-lived cockpit: start-up objects out of full collections (screens/gc_freeze.py)
 
     def show_disks(self, message: DisksSwept) -> None:

@@ -5,16 +5,19 @@ to the sites pane and open site detail screens at most every half second
 (the checker reports every table; the screen needs a few frames, not 40,000).
 Between sweeps, every ``checker.retry_interval`` (30 s), the sites whose server
 could not be reached or whose host lost SSH are tried again: a MySQL back up,
-or a box gone, shows within half a minute, not up to 5 minutes later.
+or a box gone, shows within half a minute, not up to 5 minutes later; and
+at once when a disk sweep finds their host answering SSH again.
 The App keeps a few lines calling this."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.message import Message
 
+from cockpit.engine.hoststate import HostState, Reach
 from cockpit.tables.model import SiteState
 from screens.poller import Poller
 from screens.site_detail import SiteDetailScreen
@@ -41,6 +44,7 @@ class SitesFeed:
         retry = self.checker.retry_interval
         self.retry = Poller(app, "sites retry", retry, self._retry) if retry is not None else None
         self._dirty = False
+        self._reach: dict[str, Reach] = {}  # each host's reach at the last disk sweep
 
     def attach(self, poll: bool) -> None:
         """The dashboard is ready: show what is known, then keep it fresh (``poll``)."""
@@ -82,6 +86,15 @@ class SitesFeed:
                 screen.show_sites(self.checker.sites, self.checker.progress(), self.stale_after)
             elif isinstance(screen, SiteDetailScreen) and screen.site in self.checker.sites:
                 screen.show_site(self.checker.sites[screen.site])
+
+    def hosts_swept(self, hosts: Mapping[str, HostState]) -> None:
+        """A host that answers SSH again: its sites whose check failed meanwhile are tried now, not at the
+        next retry (up to 30 s later: they said "host web1 is down" beside a host back up)."""
+        back = {n for n, h in hosts.items() if h.reach is Reach.UP and self._reach.get(n, Reach.UP) is not Reach.UP}
+        self._reach = {n: h.reach for n, h in hosts.items()}
+        if back and self.retry is not None and any(
+                self.checker.sites[n].host in back for n in self.checker.unreachable()):
+            self.retry.refresh_now()
 
     def _changed(self, site: SiteState) -> None:
         self._dirty = True  # called for every table checked: only note it

@@ -210,3 +210,26 @@ def test_no_retry_poll_when_sweeps_come_as_often(tmp_path: Path, closed_port: in
     engine = Engine(load_inventory(path))
     assert engine.tables.retry_interval is None
     assert CockpitApp(engine, poll=True).sites_feed.retry is None
+
+
+async def test_a_host_answering_ssh_again_gets_its_failed_sites_tried_at_once(tmp_path: Path,
+                                                                             closed_port: int) -> None:
+    """Not at the next retry, up to 30 s later: they said "host web1 is down" beside a host back up."""
+    from ui_helpers import feed
+    from ui_states import down, healthy
+
+    from cockpit.engine.hoststate import Reach
+
+    failed = clock.now()
+    acme = site("acme", "web1", error="MySQL on web1: host web1 is down", unreachable=True, failed_at=failed)
+    app = make_app(tmp_path, closed_port, {"acme": acme})
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed(app, {"web1": down("web1", Reach.UNREACHABLE, "connect timed out")})
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.engine.tables.sites["acme"].failed_at == failed  # still down: left to the retry timer
+        feed(app, {"web1": healthy("web1")})
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        # tried again (the lab-less web1 refuses: a new failure, seen now)
+        assert app.engine.tables.sites["acme"].failed_at not in (None, failed)
