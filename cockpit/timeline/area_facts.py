@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cockpit import clock
@@ -58,26 +59,31 @@ def hosts_to_confirm(engine: Engine) -> set[str]:
     a MySQL that is down from SSH that went away meanwhile (a one-shot ``status`` has no next sweep)."""
     from cockpit.status.sites_json import sites_part
 
-    out = set()
-    for site in sites_part(engine, tables=False)[0]:
-        host = engine.hosts.get(str(site.get("host")))
-        failed = parse_time(site.get("error_at"))
-        if (site.get("state") == "unreachable" and host is not None and host.reach is Reach.UP
-                and failed is not None and (host.checked_at is None or host.checked_at < failed)):
-            out.add(host.name)
-    return out
+    return {f[0] for site in sites_part(engine, tables=False)[0]
+            if (f := _failed_on_host_up(engine, site)) is not None and f[1] < f[2]}
 
 
 def ssh_answered_after(engine: Engine, site: dict[str, Any]) -> bool:
     """Whether the site's host answered SSH after its MySQL failed, and was up when it failed: then it is
     MySQL that does not answer. A check that failed because SSH did (hung, link down) is the host's news,
     even when the host is back by the time it is looked at."""
+    found = _failed_on_host_up(engine, site)
+    if found is None:
+        return False
+    host, swept, failed = found
+    back = engine.timeline.last(f"host/{host}/reach")  # its latest change: up again (or none: up throughout)
+    return swept >= failed and (back is None or failed >= back.at)
+
+
+def _failed_on_host_up(engine: Engine, site: dict[str, Any]) -> tuple[str, datetime, datetime] | None:
+    """For an unreachable site whose host was up at its last sweep: the host, when that sweep ended, and
+    when the site's check failed. Else None."""
     host = engine.hosts.get(str(site.get("host")))
     failed = parse_time(site.get("error_at"))
-    if host is None or host.reach is not Reach.UP or host.checked_at is None or failed is None:
-        return False
-    back = engine.timeline.last(f"host/{host.name}/reach")  # its latest change: up again (or none: up throughout)
-    return host.checked_at >= failed and (back is None or failed >= back.at)
+    if (site.get("state") != "unreachable" or host is None or host.reach is not Reach.UP
+            or host.checked_at is None or failed is None):
+        return None
+    return host.name, host.checked_at, failed
 
 
 def _dns(engine: Engine) -> list[Observation]:
