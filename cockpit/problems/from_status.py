@@ -29,10 +29,13 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
         if sev is None:
             continue
         corrupt = site.get("corrupt_tables") or []
+        fact = None  # its timeline fact, for "since when": the first corrupt table, or its MySQL going away
         if corrupt:
             what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
+            fact = "tables"
         elif site.get("state") == "unreachable":  # its severity is unknown: the tables pane says UNREACHABLE
             what = f"unreachable: {site.get('error') or 'MySQL did not answer'}"
+            fact = "mysql"
         elif site.get("error"):
             what = str(site["error"])
         elif site.get("checked_at") is None and site.get("state") in ("unknown", "checking"):
@@ -41,8 +44,6 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
             what = str(site.get("state") or "?")
         host = str(site.get("host") or "")
         where = f" on {host}" if host and host not in what else ""
-        # its timeline fact, for "since when": the first corrupt table, or its MySQL going away
-        fact = "tables" if corrupt else "mysql" if site.get("state") == "unreachable" else None
         yield Problem(sev, "sites", str(site.get("name", "?")), what + where,
                       f"site/{site.get('name')}/{fact}" if fact else None)
 
