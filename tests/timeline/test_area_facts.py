@@ -148,3 +148,4 @@ def test_a_sites_mysql_is_blamed_only_when_its_host_answered_ssh_after_it_failed
     host(Reach.UP, failed + timedelta(seconds=22))
     assert ssh_answered_after(engine, later)
     assert not ssh_answered_after(engine, mysql_site("unreachable") | {"error_at": None})
+    assert not ssh_answered_after(engine, mysql_site("unreachable") | {"error_at": "[red]x\x00"})  # garbage: unknown
