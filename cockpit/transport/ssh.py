@@ -121,7 +121,7 @@ class SshPool:
                 return await self._run_in_shell(slot, shell, command, deadline, limit)
         if sh:
             command = sh_command(command)
-        proc = await self._open_channel(slot, conn.create_process(
+        proc = await self._open_channel(slot, conn, conn.create_process(
             command, encoding=None, stdin=asyncssh.DEVNULL if stdin is None else asyncssh.PIPE))
         try:
             async with Patience(deadline):
@@ -151,8 +151,8 @@ class SshPool:
             raise ProbeError("connection lost during the command (no exit status)")
         return RunResult(exit_status=proc.exit_status, stdout=out, stderr=err)
 
-    async def _open_channel(self, slot: _Slot, opening: Awaitable[_T]) -> _T:
-        """Await a new session on the host's connection, its failures sorted as HostDown or ProbeError."""
+    async def _open_channel(self, slot: _Slot, conn: asyncssh.SSHClientConnection, opening: Awaitable[_T]) -> _T:
+        """Await a new session on ``conn``, the host's connection, its failures sorted as HostDown or ProbeError."""
         try:
             async with Patience(slot.host.connect_timeout):  # a stall of the cockpit's own is not the host's
                 return await opening
@@ -163,6 +163,15 @@ class SshPool:
             self._drop(slot, down)
             raise down from None
         except asyncssh.ChannelOpenError as e:
+            if conn.is_closed():
+                # Not the host's answer: asyncssh fails the opening itself ("SSH connection closed") when the
+                # connection goes, most often because another command found the host not answering and
+                # dropped it. Say what was found then, not that a session was refused.
+                found = slot.down
+                down = HostDown(found.reach, str(found)) if found is not None else HostDown(
+                    Reach.UNREACHABLE, f"connection lost: {_describe(e)}")
+                self._drop(slot, None if found is not None else down, only=conn)
+                raise down from None
             # The host answered and said no to one more session (sshd's MaxSessions, 10 by default): the
             # connection and what runs over it (held locks, MySQL tunnels, copies) stay; only this command fails.
             raise ProbeError(f"the host refused a new SSH session ({_describe(e)}; sshd MaxSessions?)") from None
@@ -185,7 +194,7 @@ class SshPool:
             return None
         slot.shell_opening = True
         try:
-            shell = await self._open_channel(slot, open_shell(conn))
+            shell = await self._open_channel(slot, conn, open_shell(conn))
         finally:
             slot.shell_opening = False
         slot.shell = shell

@@ -251,6 +251,28 @@ async def test_a_refused_session_fails_that_command_and_keeps_the_connection(lab
         await pool.close()
 
 
+async def test_a_session_waiting_when_a_hang_is_found_says_the_host_is_not_answering(lab: Lab) -> None:
+    """SSH to a host hangs. The probe shell finds it (no reply within connect_timeout) and closes the connection
+    while another command still waits for its new session. That one is told what the probe shell found: it
+    said 'the host refused a new SSH session (SSH connection closed; sshd MaxSessions?)', which pointed the
+    on-call engineer at sshd's configuration instead of a hung host (seen on a wallboard in tmux)."""
+    pool = SshPool(lab_hosts(lab))  # connect_timeout 2 s
+    try:
+        await pool.run("web2", "true", reuse=True)  # the probe shell is open, and idle
+        lab.fault("web2", "hang-ssh")
+        in_shell = asyncio.create_task(pool.run("web2", "true", reuse=True))  # finds the hang after 2 s
+        await asyncio.sleep(1.0)
+        new_session = asyncio.create_task(pool.run("web2", "true"))  # its own wait would end at 3 s
+        shell_result, session_result = await asyncio.gather(in_shell, new_session, return_exceptions=True)
+        assert isinstance(shell_result, HostDown), shell_result
+        assert isinstance(session_result, HostDown), session_result
+        assert session_result.reach is Reach.UNREACHABLE
+        assert str(session_result) == str(shell_result)  # "not answering: no reply to a command within 2 s"
+        assert "MaxSessions" not in str(session_result)
+    finally:
+        await pool.close()
+
+
 async def test_keepalives_follow_how_long_a_sweep_takes(lab: Lab) -> None:
     """A host answers once a sweep: its connection's keepalive waits for the sweep interval plus the last
     sweep's length, so a slow sweep (1,000 hosts) sends no keepalive to hosts about to answer anyway."""
