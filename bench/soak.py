@@ -307,6 +307,9 @@ def main() -> int:
     ap.add_argument("--clear-caches", nargs="?", const="all", choices=("all", "functools", "textual"),
                     help="an experiment: the wallboard empties the bounded caches (functools LRUs, Textual's, or"
                          " both: the default) every minute, to see how much of the RSS growth is theirs")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="an experiment: the wallboard does not freeze what start-up built (screens/gc_freeze.py), so"
+                         " whatever of it becomes garbage later (a dropped connection) can be collected")
     ap.add_argument("--hunt", action="store_true",
                     help="the wallboard reports which containers grew most since minute 1, and who holds them")
     ap.add_argument("--holders", metavar="TYPES",
@@ -326,6 +329,8 @@ def main() -> int:
         os.environ["COCKPIT_BENCH_STEPS"] = str(round(args.steps * 1024))  # inherited by the wallboard
     if args.holders:
         os.environ["COCKPIT_BENCH_HOLDERS"] = args.holders  # inherited by the wallboard
+    if args.no_freeze:
+        os.environ["COCKPIT_BENCH_NO_FREEZE"] = "1"  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
     commit = git_commit()  # at the start: the wallboard runs the code of now, whatever is committed meanwhile

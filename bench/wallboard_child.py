@@ -215,7 +215,8 @@ def main() -> int:
     ap.add_argument("--heap", action="store_true", help="report heap figures every minute (costs CPU)")
     args = ap.parse_args()
     memory.limit_arenas()  # as the cockpit command does (screens/launch.py)
-    gc_freeze.enable()  # and this: what start-up built leaves the full collections after the first sweep
+    if not os.environ.get("COCKPIT_BENCH_NO_FREEZE"):  # soak.py --no-freeze: an experiment
+        gc_freeze.enable()  # as the cockpit command does: what start-up built leaves the full collections
     rep = Reporter()
     rep.with_heap = args.heap
     app: App[int]
