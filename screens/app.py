@@ -121,7 +121,8 @@ class CockpitApp(ActionKeys, App[int]):
             return
         self.show_disks(message)
         self.sites_feed.hosts_swept(message.hosts)  # sites of a host back up: checked again now
-        gc_freeze.after_sweep()  # a long-lived cockpit: start-up objects out of full collections (screens/gc_freeze.py)
+        # a long-lived cockpit: start-up objects out of full collections, ended connections collected (gc_freeze)
+        gc_freeze.after_sweep(self.engine.pool.connections_ended)
 
     def show_disks(self, message: DisksSwept) -> None:
         self.hosts = message.hosts

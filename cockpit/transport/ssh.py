@@ -90,6 +90,13 @@ class SshPool:
     def fingerprint(self, name: str) -> str | None:
         return self._slot(name).fingerprint
 
+    @property
+    def connections_ended(self) -> int:
+        """Connections opened so far that are gone now (dropped as hung, lost, or closed by the host). A
+        long-lived cockpit collects them when it has frozen them (screens/gc_freeze.py)."""
+        live = sum(1 for s in self._slots.values() if s.conn is not None and not s.conn.is_closed())
+        return self.connects - live
+
     def retry_now(self, name: str | None = None) -> None:
         """Forget backoff so the next call reconnects at once (refresh pressed)."""
         for s in self._slots.values() if name is None else [self._slot(name)]:
