@@ -48,7 +48,7 @@ class TableRow:
     cells: tuple[Text, ...]
 
 
-CELL_RENDERS = 4096  # cell renders kept (a screenful is a few hundred)
+CELL_RENDERS_MIN = 256  # cell renders kept, at least (KeyedTable._renders_kept: two screenfuls)
 
 
 class _OrderedText(Text):
@@ -272,10 +272,18 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         if hit is not None and hit[0] is value and hit[1] == look:
             return hit[2]
         lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        if len(self._cell_renders) >= CELL_RENDERS:
+        if len(self._cell_renders) >= self._renders_kept():
             self._cell_renders.clear()
         self._cell_renders[(row_key, column_key)] = (value, look, lines)
         return lines
+
+    def _renders_kept(self) -> int:
+        """Cell renders kept before they are all dropped: two screenfuls of this table's cells, at least
+        :data:`CELL_RENDERS_MIN`. A render stays until then whether its row is on screen or not: with
+        4,096 kept, a wallboard's disk table kept the renders of every row a fault had ever brought to the
+        top (150 rows of 8 cells), so its memory rose with each new host a soak faulted (bench/soak.py).
+        Dropping them all costs one screenful rendered again."""
+        return max(CELL_RENDERS_MIN, 2 * self.size.height * max(1, len(self.columns)))
 
     def _clear_caches(self) -> None:
         super()._clear_caches()

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets._data_table import ColumnKey
 
-from widgets.keyed_table import KeyedTable, TableRow
+from widgets.keyed_table import CELL_RENDERS_MIN, KeyedTable, TableRow
 
 COLUMNS = (("name", "Name"), ("value", "Value"))
 
@@ -134,6 +134,25 @@ async def test_renders_of_rows_that_went_are_not_kept() -> None:
         live = {r.key for r in table.ordered_rows}
         assert len({row_key for row_key, _ in table._cell_renders}) > 20 - 2  # the rows on screen were rendered
         assert {row_key for row_key, _ in table._cell_renders} <= live
+
+
+async def test_renders_of_rows_no_longer_on_screen_are_not_kept_for_long() -> None:
+    """A fault brings a host's rows to the top, and healed they sink again. Over a soak every host came up
+    once, and the renders of all 150 hosts' rows were kept (up to 4,096 cells): the cache grew with each new
+    host faulted. Only about two screenfuls are kept."""
+    app = TableApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        table = app.query_one(KeyedTable)
+        n = 400
+        for sweep in range(n // 20):  # each sweep, 20 other rows come to the top (on screen)
+            top = range(sweep * 20, sweep * 20 + 20)
+            table.sync([row(f"h{i:03}", 0 if i in top else 1, f"{i}%") for i in range(n)])
+            await pilot.pause()
+        shown = {r.key.value for r in table.ordered_rows[:20]}
+        assert shown == {f"h{i:03}" for i in range(n - 20, n)}
+        assert shown <= {row_key.value for row_key, _ in table._cell_renders}  # what is on screen is kept
+        screenful = table.size.height * len(COLUMNS)
+        assert len(table._cell_renders) <= max(CELL_RENDERS_MIN, 2 * screenful) < n * len(COLUMNS)
 
 
 async def test_renders_from_before_a_resize_are_not_kept() -> None:
