@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from cockpit.engine.hoststate import DOWN
 from cockpit.problems.model import Problem
 from cockpit.severity import Severity
 
@@ -21,6 +22,12 @@ def _bad(item: dict[str, Any]) -> Severity | None:
     return Severity(sev) if isinstance(sev, str) and sev in _BAD else None
 
 
+def _host_down(engine: Engine, host: object) -> bool:
+    """The engine's last sweep found ``host`` unreachable, untrusted or failing (not merely not swept yet)."""
+    state = engine.hosts.get(host) if isinstance(host, str) else None
+    return state is not None and state.reach in DOWN
+
+
 def site_problems(engine: Engine) -> Iterator[Problem]:
     from cockpit.status.sites_json import sites_part
 
@@ -33,6 +40,10 @@ def site_problems(engine: Engine) -> Iterator[Problem]:
         if corrupt:
             what = f"{len(corrupt)} corrupt table{'s' if len(corrupt) != 1 else ''}: {', '.join(map(str, corrupt))}"
             fact = "tables"
+        elif site.get("state") == "unreachable" and _host_down(engine, site.get("host")):
+            # the cause first: at 80 columns "unreachable: MySQL on web1 (127.0.0.1:3306 via SSH)…" was all
+            # that showed, and read as MySQL's fault; the host's own line says since when and why
+            what = f"host {site['host']} is down: tables not checked"
         elif site.get("state") == "unreachable":  # its severity is unknown: the tables pane says UNREACHABLE
             what = f"unreachable: {site.get('error') or 'MySQL did not answer'}"
             fact = "mysql"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from cockpit.engine.engine import Engine
+from cockpit.engine.hoststate import Reach
 from cockpit.inventory import load_inventory
 from cockpit.problems import fleet_problems, registry
 from cockpit.severity import Severity
@@ -56,6 +59,21 @@ def test_tables_transfers_and_dns_items_become_problems_from_their_status_json(e
         (Severity.WARNING, "dns", "blog.example.test", "50% propagated; wrong in the zone on ns1"),
         (Severity.WARNING, "dns", "shop1.example.test", "66.7% propagated; waiting for resolver1"),
     ]
+
+
+def test_a_site_whose_host_is_down_says_so_first_not_that_mysql_is_unreachable(engine, monkeypatch) -> None:
+    """At 80 columns the line was cut to "unreachable: MySQL on web1 (127.0.0.1:3306 via SSH)…", read as
+    MySQL's fault while SSH to web1 hung. A host only pending (not swept yet) is not called down."""
+    error = "MySQL on web1 (127.0.0.1:3306 via SSH): host web1 is down: connect timed out after 5 s"
+    monkeypatch.setattr(sites_json, "sites_part", lambda e, tables=True: ([
+        {"name": "acme", "host": "web1", "severity": "unknown", "state": "unreachable", "corrupt_tables": [],
+         "error": error},
+    ], Severity.UNKNOWN))
+    monkeypatch.setattr(registry, "SOURCES", [s for s in registry.SOURCES if s[0] == "sites"])
+    assert [(p.what, p.fact) for p in fleet_problems(engine)] == [(f"unreachable: {error}", "site/acme/mysql")]
+    engine.hosts["web1"] = dataclasses.replace(engine.hosts["web1"], reach=Reach.UNREACHABLE, error="connect timed out")
+    assert [(p.severity, p.pane, p.subject, p.what, p.fact) for p in fleet_problems(engine)] == [
+        (Severity.UNKNOWN, "sites", "acme", "host web1 is down: tables not checked", None)]
 
 
 def test_a_broken_area_is_one_unknown_problem_not_a_crash(engine, monkeypatch) -> None:
