@@ -25,10 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from benchenv import save
-from wallboard_proc import Wallboard, lab_down, lab_up, load_average, new_lab, sigterm_exits, write_inventory
+from wallboard_proc import TICK, Wallboard, lab_down, lab_up, load_average, new_lab, sigterm_exits, write_inventory
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODES = ("plain", "no-poll", "wallboard")
+
+
+def steal_seconds() -> float:
+    """CPU time the hypervisor gave to others, all cores, so far (/proc/stat): a busy host machine shows here."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    return int(fields[8]) / TICK if len(fields) > 8 else 0.0
 
 
 def measure(inv: Path, mode: str, seconds: float, warm: float) -> dict[str, Any]:
@@ -40,10 +46,12 @@ def measure(inv: Path, mode: str, seconds: float, warm: float) -> dict[str, Any]
         if not wall.alive():
             raise RuntimeError(f"{mode} exited ({wall.proc.returncode}): {wall.stderr_tail()}")
         cpu0, sweeps0, t0, load0 = wall.cpu_seconds(), wall.sweeps, time.monotonic(), load_average()
+        faults0, steal0 = wall.major_faults(), steal_seconds()
         time.sleep(seconds)
         cpu, took = wall.cpu_seconds() - cpu0, time.monotonic() - t0
         return {"mode": mode, "cpu_s": round(cpu, 2), "wall_s": round(took, 1), "percent": round(100 * cpu / took, 2),
                 "sweeps": wall.sweeps - sweeps0, "rss_mib": round(wall.rss_mib(), 1),
+                "major_faults": wall.major_faults() - faults0, "steal_s": round(steal_seconds() - steal0, 2),
                 "load_before": load0, "load_after": load_average()}
     finally:
         wall.stop()
@@ -67,7 +75,8 @@ def main() -> int:
             rows.append(measure(inv, mode, args.seconds, args.warm))
             r = rows[-1]
             print(f"  {mode:10} {r['percent']:5.2f} % of one core ({r['cpu_s']} s CPU in {r['wall_s']} s)"
-                  f"  sweeps {r['sweeps']}  RSS {r['rss_mib']} MiB  load {r['load_after']}", flush=True)
+                  f"  sweeps {r['sweeps']}  RSS {r['rss_mib']} MiB  major faults {r['major_faults']}"
+                  f"  steal {r['steal_s']} s  load {r['load_after']}", flush=True)
     finally:
         lab_down(lab)
     by = {r["mode"]: r for r in rows}

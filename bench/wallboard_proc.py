@@ -151,6 +151,12 @@ class Wallboard:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / TICK
 
+    def major_faults(self) -> int:
+        """Page faults that had to read from disk so far: code or data pages the kernel had evicted (a machine
+        that pages out cold memory, e.g. DAMON's pageout, makes an idle process read its code back)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[9])
+
     def wait_sweeps(self, n: int, timeout: float) -> None:
         end = time.monotonic() + timeout
         while self.sweeps < n:
