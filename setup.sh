@@ -32,7 +32,10 @@ if [ -n "$missing" ]; then
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-PY="${PYTHON:-python3}"
+# The python3 installed above (Debian's), not whatever comes first in PATH: a pyenv build found first
+# (a shared libpython without PGO) made the idle wallboard cost 2.65-4.90 % of a core, against 2.15 %
+# in a run with Debian's on the same machine (bench/idle_cpu.py). PYTHON=... still chooses another.
+if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY="${PYTHON:-python3}"; fi
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
