@@ -148,14 +148,17 @@ class Wallboard:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the process (all its threads) so far."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = self._stat()
         return (int(fields[11]) + int(fields[12])) / TICK
 
     def major_faults(self) -> int:
         """Page faults that had to read from disk so far: code or data pages the kernel had evicted (a machine
         that pages out cold memory, e.g. DAMON's pageout, makes an idle process read its code back)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[9])
+        return int(self._stat()[9])
+
+    def _stat(self) -> list[str]:
+        """The process's /proc/PID/stat fields after its name (which may hold spaces): state is [0]."""
+        return Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
 
     def wait_sweeps(self, n: int, timeout: float) -> None:
         end = time.monotonic() + timeout
