@@ -39,6 +39,7 @@ from widgets.disk_pane import DiskPane
 from widgets.dns_pane import DnsPane
 from widgets.render_cache import forget_render_caches
 from widgets.sites_pane import SitesPane
+from widgets.strip_caches import install as lazy_strip_caches
 from widgets.styles import css_paths as widget_css
 from widgets.transfers_pane import TransfersPane
 
@@ -63,6 +64,7 @@ class CockpitApp(ActionKeys, App[int]):
     def __init__(self, engine: Engine, *, poll: bool = True, wallboard: bool = False) -> None:
         """``poll=False`` starts no sweeps (snapshots feed state with :meth:`show_disks`)."""
         super().__init__()
+        lazy_strip_caches()  # a strip's seven caches built when used, not when made (widgets/strip_caches.py)
         palette.follow(self.no_color)  # one look at NO_COLOR, Textual's own
         self.engine = engine
         self.keys = keymap.resolve(engine.inventory.keys)
