@@ -38,6 +38,7 @@ from textual.widgets._data_table import (
 )
 
 from widgets.bindings import AppChecksActions, bind
+from widgets.unlinking_lru import unlink_caches
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class KeyedTable(AppChecksActions, DataTable[Text]):
         # before DataTable's __init__, which clears the caches (see _clear_caches)
         self._cell_renders: dict[tuple[RowKey, ColumnKey], tuple[object, tuple[Any, ...], SegmentLines]] = {}
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        unlink_caches(self)  # emptied after every change: what they held is freed then (widgets/unlinking_lru.py)
         self._column_keys = [key for key, _ in columns]
         for key, label in columns:
             self.add_column(label, key=key)
