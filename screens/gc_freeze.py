@@ -22,6 +22,18 @@ collects once and freezes again, at most every :data:`REFREEZE_AFTER`
 seconds: one full collection per few minutes of an outage, none while the
 fleet is healthy.
 
+A freeze also has to be followed by a collection. Python starts a full
+collection when the objects that reached the oldest generation since the last
+one exceed a quarter of those that survived it; ``gc.freeze`` empties that
+generation but leaves the count of survivors (CPython 3.11, gcmodule.c
+``long_lived_total``) at the whole heap's. So after the freeze no full
+collection came until some 100,000 objects had been promoted, and the cyclic
+garbage of a fault (connections, workers, exceptions) piled up meanwhile: the
+soak's wallboard grew 1.5 MiB through its first fault, where collecting after
+every sweep kept it flat. A collection right after the freeze walks only what
+is not frozen (nothing, then) and sets that count to it, so full collections
+come as Python means them to, each walking only what came after the freeze.
+
 Only where :func:`enable` was called (the ``cockpit`` command, benchmarks that
 run the app as it does): a test process runs many apps one after another, and a
 freeze there would keep earlier apps' pieces. ``gc.get_objects()`` leaves
@@ -63,5 +75,6 @@ def after_sweep(ended: int = 0) -> bool:
     gc.unfreeze()  # nothing frozen yet, the first time
     gc.collect()  # garbage is freed first, never frozen: one full collection
     gc.freeze()
+    gc.collect()  # walks nothing frozen: resets the count full collections are timed by (module docstring)
     _policy.frozen_at, _policy.ended_at_freeze = now, ended
     return True
