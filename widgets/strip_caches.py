@@ -13,7 +13,7 @@ move), and each such peak left pymalloc with arenas it keeps.
 attributes the first time builds that cache (``__getattr__`` is called only for
 a slot never set), so every method of Strip works unchanged. Textual's own
 ``Content`` builds its divide cache the same way. A strip, one crop of it and
-one styled crop took 4,223 bytes, and 1,791 with this (bench/strip_caches.py).
+one styled crop took 4,216 bytes, and 1,783 with this (bench/strip_caches.py).
 
 Only for the Textual it was written against: with another version, or if Strip's
 slots are not the ones expected, nothing is changed and Textual's own

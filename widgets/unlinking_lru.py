@@ -5,13 +5,11 @@ value]``. ``clear()`` drops the dict and the head but leaves the ring: a cycle,
 which reference counting cannot free, so every value in it (a DataTable's
 rendered lines and rows: strips, segments, styles) waits for the cyclic garbage
 collector. KeyedTable empties DataTable's caches after every change
-(widgets/keyed_table.py), so during an outage each sweep left up to thousands
-of rendered pieces behind. Garbage is collected when Python's thresholds say so,
-and meanwhile it is what pymalloc's arenas grow for: in the soak (bench/soak.py,
-3 minutes), collecting after every sweep kept the wallboard's RSS flat through
-the first fault (72.8 MiB at minute 1 against 73.0 at the start) where without
-it it rose by 1.8 MiB, most of it this garbage (``gc.DEBUG_SAVEALL``: Segment,
-list, Strip, RowRenderables by the thousand).
+(widgets/keyed_table.py), so during an outage sweeps left bursts of 1,500-2,500
+objects of garbage (bench/soak.py, a collection after every sweep counting
+them: Segment, list, Strip, RowRenderables); with this, at most ~750 (workers,
+connection attempts). Garbage waits for Python's collection thresholds, and
+meanwhile it is what pymalloc's arenas grow for.
 
 :meth:`UnlinkingLRUCache.clear` empties every entry of the ring first, so nothing
 is left in a cycle. :func:`unlink_caches` swaps a widget's LRU caches for these.
