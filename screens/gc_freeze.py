@@ -18,9 +18,17 @@ with a fault every 20 s, Python's blocks went 419k -> 437k and its arenas
 38 -> 41 with the freeze; without it (bench/soak.py ``--no-freeze``) the blocks
 stayed level (429k at the start, 416k at the end) in 40 arenas. So when connections
 have ended since the last freeze, :func:`after_sweep` thaws everything,
-collects once and freezes again, at most every :data:`REFREEZE_AFTER`
-seconds: one full collection per few minutes of an outage, none while the
-fleet is healthy.
+collects once and freezes again; none of that while the fleet is healthy.
+
+How soon is a budget: those full collections take at most :data:`REFREEZE_SHARE`
+of the time. A freeze that took ``t`` seconds is followed by the next no sooner
+than ``t / REFREEZE_SHARE`` seconds later, and :data:`REFREEZE_MIN` at least: on
+1,000 hosts (0.25-0.9 s a collection) every 25-90 s of an outage, on 50 every
+10 s. It was a fixed 5 minutes, and memory paid for it: each connection that
+ended stayed until then, while its replacement was built beside it, and the
+50-host soak's RSS stepped up 0.8-1.1 MiB at the first SSH connection killed
+after start-up (minute 3), where a run without the freeze stayed level
+(bench/results/soak-20261128T133040.json and -133632.json).
 
 A freeze also has to be followed by a collection. Python starts a full
 collection when the objects that reached the oldest generation since the last
@@ -48,13 +56,15 @@ from __future__ import annotations
 import gc
 import time
 
-REFREEZE_AFTER = 300.0  # seconds between two freezes, at least (each costs one full collection)
+REFREEZE_SHARE = 0.01  # of the wall time, at most, for the full collections of new freezes
+REFREEZE_MIN = 10.0  # seconds between two freezes, at least
 
 
 class _Policy:
     enabled = False
     frozen_at: float | None = None  # time.monotonic() of the last freeze; None: not frozen yet
     ended_at_freeze = 0  # the engine's ended connections at the last freeze
+    gap = REFREEZE_MIN  # seconds from the last freeze to the next one, at least (what it cost / REFREEZE_SHARE)
 
 
 _policy = _Policy()
@@ -68,16 +78,19 @@ def enable() -> None:
 def after_sweep(ended: int = 0) -> bool:
     """The app has shown a sweep, and ``ended`` connections of the engine's have ended so far. Freeze
     every object alive now, the first time; later, thaw, collect and freeze again when connections ended
-    since the last freeze, :data:`REFREEZE_AFTER` seconds after it. Whether it froze (only if enabled)."""
+    since the last freeze, once the time its cost buys has passed (module docstring). Whether it froze
+    (only if enabled)."""
     if not _policy.enabled:
         return False
     now = time.monotonic()
     if _policy.frozen_at is not None and (
-            ended <= _policy.ended_at_freeze or now - _policy.frozen_at < REFREEZE_AFTER):
+            ended <= _policy.ended_at_freeze or now - _policy.frozen_at < _policy.gap):
         return False
     gc.unfreeze()  # nothing frozen yet, the first time
     gc.collect()  # garbage is freed first, never frozen: one full collection
     gc.freeze()
     gc.collect()  # walks nothing frozen: resets the count full collections are timed by (module docstring)
-    _policy.frozen_at, _policy.ended_at_freeze = now, ended
+    done = time.monotonic()
+    _policy.frozen_at, _policy.ended_at_freeze = done, ended
+    _policy.gap = max(REFREEZE_MIN, (done - now) / REFREEZE_SHARE)
     return True

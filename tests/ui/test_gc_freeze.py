@@ -68,28 +68,47 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return c
 
 
-def test_ended_connections_are_collected_by_a_new_freeze_at_most_every_few_minutes(
+def test_ended_connections_are_collected_by_a_new_freeze_once_the_last_ones_cost_allows(
         freezes: list[str], clock: Clock) -> None:
     """A connection frozen alive and ended later (its host hung) is a cycle no collection sees: the
-    policy thaws, collects and freezes again, once connections ended and REFREEZE_AFTER has passed."""
+    policy thaws, collects and freezes again once connections ended and REFREEZE_MIN has passed (a
+    freeze that cost nothing, as here: gc is counted, not run)."""
     gc_freeze.enable()
     assert gc_freeze.after_sweep(ended=0)  # the first sweep: frozen
     freezes.clear()
-    clock.now += gc_freeze.REFREEZE_AFTER * 3
+    clock.now += 3600
     assert not gc_freeze.after_sweep(ended=0)  # a healthy fleet: no full collection, however long
     assert freezes == []
     assert gc_freeze.after_sweep(ended=2)  # two connections ended since: collected, and the rest frozen
     assert freezes == ["unfreeze", "collect", "freeze", "collect"]
     freezes.clear()
     assert not gc_freeze.after_sweep(ended=3)  # another ended at once: it waits for its turn
-    clock.now += gc_freeze.REFREEZE_AFTER - 1
+    clock.now += gc_freeze.REFREEZE_MIN - 1
     assert not gc_freeze.after_sweep(ended=3)
     assert freezes == []
     clock.now += 1
     assert gc_freeze.after_sweep(ended=3)
     assert freezes == ["unfreeze", "collect", "freeze", "collect"]
-    clock.now += gc_freeze.REFREEZE_AFTER * 10
+    clock.now += 3600
     assert not gc_freeze.after_sweep(ended=3)  # nothing ended since that freeze
+
+
+def test_a_costly_freeze_puts_the_next_one_further_off(
+        freezes: list[str], clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big heap (1,000 hosts): a freeze whose collections took 0.5 s lets the next come no sooner than
+    50 s later, so that they take at most REFREEZE_SHARE (1 %) of the time, however often hosts drop."""
+    def slow_collect(*_: object) -> int:
+        freezes.append("collect")
+        clock.now += 0.25
+        return 0
+    monkeypatch.setattr(gc, "collect", slow_collect)
+    gc_freeze.enable()
+    assert gc_freeze.after_sweep(ended=0)  # 0.5 s: two collections
+    assert 0.5 / gc_freeze.REFREEZE_SHARE == 50
+    clock.now += 49
+    assert not gc_freeze.after_sweep(ended=1)
+    clock.now += 1
+    assert gc_freeze.after_sweep(ended=1)
 
 
 FULL_COLLECTIONS_AFTER_FREEZE = """

@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("healed")]
 async def test_a_connection_killed_after_the_freeze_is_freed_by_the_next_one(
         lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gc_freeze, "_policy", gc_freeze._Policy())
-    monkeypatch.setattr(gc_freeze, "REFREEZE_AFTER", 0.0)
+    monkeypatch.setattr(gc_freeze, "REFREEZE_MIN", 0.0)  # the next freeze as soon as its cost allows
+    monkeypatch.setattr(gc_freeze, "REFREEZE_SHARE", 1.0)  # which is when the last one's time has passed again
     hosts = [dataclasses.replace(h, connect_timeout=2.0) for h in load_inventory(lab.inventory_path).hosts]
     pool = SshPool(hosts)
     try:
