@@ -14,7 +14,13 @@ Prints the full sweep time (target < 5 s), the cockpit's peak RSS (target
 between sweeps, the ratios to the floor, the CPU used by the cockpit and by the
 lab's hosts, and what one host costs in memory. Results: bench/results/scale-*.json.
 
-    .venv/bin/python bench/scale_1000.py [--hosts 1000] [--sweeps 3] [--lab-dir DIR]
+``--outage K``: after the first sweep, K hosts at a time lose their sshd for
+10 s, round the fleet (bench/scale_outage.py, a process of its own): their
+connections end and are rebuilt, the app refreezes its heap
+(screens/gc_freeze.py), and the keys are timed through it; each refreeze's
+duration is printed.
+
+    .venv/bin/python bench/scale_1000.py [--hosts 1000] [--sweeps 3] [--lab-dir DIR] [--outage K]
 
 Needs root. Its own lab is removed at the end, also on Ctrl-C or SIGTERM;
 ``--lab-dir`` uses a running lab (built with ``cockpit lab up --light``) and leaves it.
@@ -27,6 +33,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -79,6 +86,8 @@ def main() -> int:
     ap.add_argument("--first", action="store_true",
                     help="the lab's hosts wait behind the cockpit (and the floor), as separate machines would")
     ap.add_argument("--no-floor", action="store_true", help="skip the plain-asyncssh floor")
+    ap.add_argument("--outage", type=int, default=0, metavar="K",
+                    help="after the first sweep, K hosts at a time lose sshd for 10 s (module docstring)")
     args = ap.parse_args()
     interrupt_on_sigterm()
 
@@ -102,8 +111,19 @@ def main() -> int:
                 out["floor"] = {**json.loads(floor.stdout), "cpu_s": floor.cpu, "lab_cpu_s": floor.lab_cpu,
                                 "peak_rss_mib": floor.rss_kib / 1024}
             lab0 = lab_cpu_seconds(lab.dir)
-            ui = timed([sys.executable, str(HERE / "scale_ui.py"), inv, "--sweeps", str(args.sweeps),
-                        *(["--first"] if args.first else [])], env, lab.dir, ok=(0,))
+            first_sweep = lab.dir / "first-sweep-done"
+            first_sweep.unlink(missing_ok=True)
+            outage = subprocess.Popen(  # a session (and autogroup) of its own, as another machine's failure
+                [sys.executable, str(HERE / "scale_outage.py"), str(lab.dir), str(args.outage), str(first_sweep)],
+                env=env, stdout=subprocess.PIPE, text=True, start_new_session=True) if args.outage else None
+            try:
+                ui = timed([sys.executable, str(HERE / "scale_ui.py"), inv, "--sweeps", str(args.sweeps),
+                            "--first-sweep-file", str(first_sweep), *(["--first"] if args.first else [])],
+                           env, lab.dir, ok=(0,))
+            finally:
+                if outage is not None:
+                    outage.terminate()
+                    out["outage"] = {"k": args.outage, **json.loads(outage.communicate(timeout=600)[0] or "{}")}
             out["cockpit"] = {**json.loads(ui.stdout), "cpu_s": ui.cpu, "lab_cpu_s": lab_cpu_seconds(lab.dir) - lab0,
                               "peak_rss_mib": ui.rss_kib / 1024}
         out["load_average_end"] = os.getloadavg()
@@ -154,6 +174,11 @@ def report(out: dict[str, Any]) -> None:
         conn = c["keys_connecting_s"]
         print(f"  keys during the first sweep (connecting to every host): p50 {p(conn, 50):.0f} ms, "
               f"p95 {p(conn, 95):.0f} ms, slowest {1000 * max(conn):.0f} ms ({len(conn)} keys)")
+    if out.get("outage"):
+        o, fr = out["outage"], c["refreezes_s"]
+        print(f"  outage: {o['k']} hosts at a time without sshd for 10 s, {o.get('batches')} batches, "
+              f"{c['reconnects']} reconnects; {len(fr)} refreezes"
+              + (f", each {1000 * min(fr):.0f}-{1000 * max(fr):.0f} ms" if fr else ""))
     print(f"  CPU: cockpit {c['cpu_s']:.1f} s + lab {c['lab_cpu_s']:.1f} s over {1 + len(c['sweeps_s'])} sweeps"
           + (f"; floor {f['cpu_s']:.1f} s + lab {f['lab_cpu_s']:.1f} s" if f else ""))
 
