@@ -23,8 +23,9 @@ collects once and freezes again; none of that while the fleet is healthy.
 How soon is a budget: those full collections take at most :data:`REFREEZE_SHARE`
 of the time. A freeze that took ``t`` seconds is followed by the next no sooner
 than ``t / REFREEZE_SHARE`` seconds later, and :data:`REFREEZE_MIN` at least: on
-1,000 hosts (0.25-0.9 s a collection) every 25-90 s of an outage, on 50 every
-10 s. It was a fixed 5 minutes, and memory paid for it: each connection that
+1,000 hosts losing sshd 50 at a time a refreeze took 142-176 ms, so one came
+every 14-18 s, and the keys (which wait for it) kept p95 2 ms, the slowest
+146 ms (bench/scale_1000.py ``--outage``); on 50 hosts every 10 s. It was a fixed 5 minutes, and memory paid for it: each connection that
 ended stayed until then, while its replacement was built beside it, and the
 50-host soak's RSS stepped up 0.8-1.1 MiB at the first SSH connection killed
 after start-up (minute 3), where a run without the freeze stayed level
