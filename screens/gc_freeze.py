@@ -24,14 +24,15 @@ How soon is a budget: those full collections take at most :data:`REFREEZE_SHARE`
 of the time. A freeze that took ``t`` seconds is followed by the next no sooner
 than ``t / REFREEZE_SHARE`` seconds later, and :data:`REFREEZE_MIN` at least: on
 1,000 hosts losing sshd 50 at a time a refreeze took 142-176 ms, so one came
-every 14-18 s, and the keys (which wait for it) kept p95 2 ms, the slowest
-146 ms (bench/scale_1000.py ``--outage``); on 50 hosts every 10 s. It was a fixed 5 minutes, and memory paid for it: each connection that
-ended stayed until then, while its replacement was built beside it, and the
-50-host soak's RSS stepped up 0.8-1.1 MiB at the first SSH connection killed
-after start-up (minute 3), where a run without the freeze stayed level
-(bench/results/soak-20261128T133040.json and -133632.json). With the budget the
-30-minute soak ended at 74.1 MiB from 71.3, against 75.2 from 71.8 before (-142410.json,
--053024.json); the minute-3 step fell to 0.5 MiB, not to nothing.
+every 14-18 s, and the keys (which wait for it) kept p95 2 ms, the slowest 146
+ms (bench/scale_1000.py ``--outage``); on 50 hosts every 10 s. It was a fixed 5
+minutes, and memory paid for it: each connection that ended stayed until then,
+while its replacement was built beside it, and the 50-host soak's RSS stepped up
+0.8-1.1 MiB at the first SSH connection killed after start-up (minute 3), where
+a run without the freeze stayed level (bench/results/soak-20261128T133040.json
+and -133632.json). With the budget the 30-minute soak ended at 74.1 MiB from
+71.3, against 75.2 from 71.8 before (-142410.json, -053024.json); the minute-3
+step fell to 0.5 MiB, not to nothing.
 
 A freeze also has to be followed by a collection. Python starts a full
 collection when the objects that reached the oldest generation since the last
