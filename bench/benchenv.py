@@ -116,7 +116,26 @@ def interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def git_commit() -> str:
+    """The cockpit's commit (with "+changes" when the tree differs from it): what the figures measured."""
+    top = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(top), "status", "--porcelain", "--", "cockpit", "screens",
+                                "widgets", "bench"], capture_output=True, text=True, timeout=10,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+STARTED_ON = git_commit()  # when the benchmark started: it runs the code of then, whatever is committed meanwhile
+
+
 def save(name: str, data: dict[str, object]) -> Path:
+    """Write ``data`` to bench/results/NAME-TIME.json, with the commit the run started on (unless it has one)."""
+    data.setdefault("commit", STARTED_ON)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.json"
     path.write_text(json.dumps(data, indent=2) + "\n")

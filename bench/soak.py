@@ -33,7 +33,6 @@ import argparse
 import os
 import pickle
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from benchenv import save
+from benchenv import git_commit, save
 from wallboard_proc import (
     MYSQL_HOSTS,
     Wallboard,
@@ -123,19 +122,6 @@ def allocator_env(allocator: str) -> dict[str, str]:
     if allocator == "jemalloc":
         return {"PYTHONMALLOC": "malloc", "LD_PRELOAD": JEMALLOC}
     return {}
-
-
-def git_commit() -> str:
-    """The cockpit's commit (with "+changes" when the tree differs from it): what the figures measured."""
-    top = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(top), "status", "--porcelain", "--", "cockpit", "screens",
-                                "widgets"], capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return head + ("+changes" if dirty else "")
 
 
 def parts_line(p: dict[str, float]) -> str:

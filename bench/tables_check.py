@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchenv import interrupt_on_sigterm, peak_rss_kib, rss_wrapped
+from benchenv import STARTED_ON, interrupt_on_sigterm, peak_rss_kib, rss_wrapped
 from cpu_quota import host_quotas
 
 from cockpit.lab import HostSpec, Lab
@@ -305,7 +305,7 @@ def save(args: argparse.Namespace, total: int, fair: dict[str, object], modes: l
         "load_average_before": modes[0].load[0], "load_average_after": modes[0].load[-1],
         "seconds": shared["seconds"], "median_s": shared["median_s"], "ratio_check": shared["ratio_check"],
         "ratio_status": shared["ratio_status"], "peak_rss_mb": shared["peak_rss_mb"],
-        "modes": {m.name: m.summary() for m in modes}, "cap_cores": args.cap_cores,
+        "modes": {m.name: m.summary() for m in modes}, "cap_cores": args.cap_cores, "commit": STARTED_ON,
     }
     path = HERE / "results" / f"tables-{at.strftime('%Y%m%dT%H%M%S')}.json"
     path.parent.mkdir(exist_ok=True)
