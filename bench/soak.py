@@ -49,6 +49,7 @@ from wallboard_proc import (
     load_average,
     new_lab,
     sigterm_exits,
+    stop_all,
     write_inventory,
 )
 
@@ -223,8 +224,7 @@ def run(args: argparse.Namespace, lab: Lab, trace_dir: Path | None) -> dict[str,
         loads.append(load_average())
         sweeps, failed = wall.sweeps - sweeps0, wall.failed
     finally:
-        wall.stop()
-        plain.stop()
+        stop_all(wall, plain)
     rss = [(t, p["VmRSS"]) for t, p in samples]
     parts = [{"t": round(t), **p} for t, p in samples]
     steady = [p for p in rss if p[0] >= 300] or rss

@@ -174,7 +174,12 @@ class Wallboard:
         return text[-2000:]
 
     def stop(self) -> None:
-        """Quit as an operator does (the quit key), so the cockpit cleans up after itself; then signals."""
+        """Quit as an operator does (the quit key), so the cockpit cleans up after itself; then signals.
+        A second Ctrl-C or SIGTERM waits until this is done: one that came while a soak stopped its wallboard
+        left the idle app beside it running (its own process group) after the bench had exited."""
+        stop_all(self)
+
+    def _stop(self) -> None:
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
             os.write(self._master, b"q")
             self.proc.wait(15)
@@ -189,6 +194,23 @@ class Wallboard:
         with contextlib.suppress(OSError):
             os.close(self._master)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def stop_all(*boards: Wallboard) -> None:
+    """Stop every one of ``boards``, with Ctrl-C, SIGTERM and SIGHUP held until all are stopped."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    failed: BaseException | None = None
+    try:
+        for board in boards:
+            try:
+                board._stop()
+            except Exception as e:  # the others are stopped all the same
+                failed = failed or e
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # one that came meanwhile is delivered now
+    if failed is not None:
+        raise failed
 
 
 def sigterm_exits() -> None:
