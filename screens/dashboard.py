@@ -90,7 +90,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
         bar = self.query_one(PaneBar)
         bar.display = not self._grid
         for pane in self.panes:
-            pane.set_class(pane.pane_id == self.active, "-active")
+            pane.set_active(pane.pane_id == self.active)
             pane.set_shown(self._grid or pane.pane_id == self.active)
         self._refresh_bar()
         self.query_one(f"#{self.active}", Pane).focus_content()
@@ -114,7 +114,7 @@ class DashboardScreen(AppChecksActions, Screen[None]):
         if pane is not None and pane.pane_id != self.active:
             self.active = pane.pane_id
             for p in self.panes:
-                p.set_class(p is pane, "-active")
+                p.set_active(p is pane)
             self._refresh_bar()
 
     def show_disks(self, message: DisksSwept) -> None:

@@ -31,6 +31,19 @@ class Pane(Widget):
             self._dirty = False
             self.render_state()
 
+    def set_active(self, active: bool) -> None:
+        """Stand out as the pane the keys act on, or not. Only the pane is restyled: ``set_class`` restyles its
+        tables too, and Textual builds a styling node per component class of each (a DataTable has 11), a
+        ~250 KiB burst at every move of the wallboard's focus (widgets/footer.py says why bursts matter).
+        No rule below a pane depends on ``-active`` (pane.tcss); tests/ui/test_pane_selection.py checks the
+        border changes."""
+        if self.has_class("-active") == active:
+            return
+        self.set_class(active, "-active", update=False)
+        if self.is_attached:
+            self.app.stylesheet.apply(self)
+            self.refresh()
+
     def state_changed(self) -> None:
         """Call after storing new state: renders now if shown, else later."""
         if self.shown and self.is_mounted:
