@@ -35,7 +35,7 @@ class Pane(Widget):
         """Stand out as the pane the keys act on, or not. Only the pane is restyled: ``set_class`` restyles its
         tables too, and Textual builds a styling node per component class of each (a DataTable has 11), a
         ~250 KiB burst at every move of the wallboard's focus (widgets/footer.py says why bursts matter).
-        No rule below a pane depends on ``-active`` (pane.tcss); tests/ui/test_pane_selection.py checks the
+        No rule below a pane depends on ``-active`` (pane.tcss); tests/ui/test_focus_move.py checks the
         border changes."""
         if self.has_class("-active") == active:
             return
