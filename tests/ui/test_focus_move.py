@@ -4,9 +4,11 @@ a ~900 KiB burst; widgets/footer.py, widgets/pane.py)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from test_wallboard import wallboard
 from textual.css.stylesheet import Stylesheet
@@ -64,3 +66,12 @@ async def test_a_focus_move_restyles_the_tables_for_focus_only_and_keeps_the_foo
         assert [k.key for k in after][:4] == ["enter", "r", "x", "slash"]  # the sites pane's keys
         assert all(any(k is a for a in after) for k in before)  # the footer kept its keys and added two
         assert not [k for k in before if any(k is node for node in seen)]  # rewritten, not restyled
+
+
+def test_no_style_rule_below_a_pane_depends_on_it_being_active() -> None:
+    # Pane.set_active restyles the pane alone: a rule such as ".pane.-active DataTable" would not follow it
+    root = Path(__file__).resolve().parents[2]
+    selectors = [sel.strip() for path in [*root.glob("screens/*.tcss"), *root.glob("widgets/*.tcss"),
+                                          *root.glob("screens/*.py"), *root.glob("widgets/*.py")]
+                 for sel in re.findall(r"([^{};\n]*-active[^{};\n]*)\{", path.read_text())]
+    assert selectors == [".pane.-active"]
