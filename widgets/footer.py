@@ -37,7 +37,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
 
 from textual._context import active_message_pump
 from textual.binding import Binding
@@ -112,8 +111,7 @@ class Plan:
 
 
 class Footer(TextualFooter):
-    _composed_for: tuple[Any, ...] | None = None  # what the shown keys were composed from
-    _composed_groups: list[tuple[str, bool, int]] | None = None  # the groups the widgets there are show
+    _composed_for: Plan | None = None  # what the widgets there are show (equal plans: the same footer)
 
     def plan(self) -> Plan:
         """What Footer.compose would yield now."""
@@ -144,7 +142,7 @@ class Footer(TextualFooter):
         children = list(self.children)
         groups = [(w, children[i + 1]) for i, w in enumerate(children) if isinstance(w, KeyGroup)]
         palette = next((w for w in children if isinstance(w, FooterKey) and w.has_class("-command-palette")), None)
-        if plan.groups != self._composed_groups or len(groups) != len(plan.groups) \
+        if self._composed_for is None or plan.groups != self._composed_for.groups or len(groups) != len(plan.groups) \
                 or (plan.palette is None) != (palette is None):
             return False
         loose = [w for w in children if isinstance(w, FooterKey) and w is not palette]
@@ -180,32 +178,14 @@ class Footer(TextualFooter):
                 self.move_child(child, before=self.children[at])
         return True
 
-    def shown(self) -> tuple[Any, ...]:
-        """Everything Footer.compose reads to yield its keys (Textual 8.2.8): equal, the same keys."""
-        if not self._bindings_ready:
-            return ()
-        app, active = self.app, self.screen.active_bindings
-        keys = tuple((b.key, app.get_key_display(b), b.description, b.action, b.group, enabled, tooltip)
-                     for _node, b, enabled, tooltip in active.values() if b.show)
-        palette = active.get(app.COMMAND_PALETTE_BINDING)
-        shown_palette = None if palette is None else (
-            palette[1].key, app.get_key_display(palette[1]), palette[1].description, palette[1].action,
-            palette[1].tooltip, palette[2])
-        return keys, shown_palette, self.show_command_palette and app.ENABLE_COMMAND_PALETTE
-
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:  # going away (its screen popped): as Widget.recompose
             return
-        shown = self.shown()
-        if shown == self._composed_for:
-            return
         plan = self.plan() if self._bindings_ready else Plan((), None)
-        if await self._reshow(plan):
-            self._composed_for = shown
-            drop_closed_watchers(self)
-            forget_closed_widgets_lines()
+        if plan == self._composed_for:
             return
-        await super().recompose()  # the old keys are removed (closed) by now
-        self._composed_for, self._composed_groups = shown, plan.groups
+        if not await self._reshow(plan):
+            await super().recompose()  # the old keys are removed (closed) by now
+        self._composed_for = plan
         drop_closed_watchers(self)
         forget_closed_widgets_lines()

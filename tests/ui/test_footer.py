@@ -178,7 +178,7 @@ async def focus(pilot: Pilot[None], widget_id: str) -> None:
 
 async def composed_afresh(pilot: Pilot[None], footer: Footer) -> list[tuple[str, ...]]:
     old = list(footer.query(FooterKey))  # held: ids of freed keys could be reused by new ones
-    footer._composed_for = footer._composed_groups = None  # as if never composed: Textual's compose
+    footer._composed_for = None  # as if never composed: Textual's compose
     footer.call_later(footer.recompose)  # from the footer's own queue, as bindings_changed does
     await pilot.pause()
     await pilot.pause()
