@@ -40,7 +40,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from benchenv import git_commit, save
+from benchenv import STARTED_ON, save
 from wallboard_proc import (
     MYSQL_HOSTS,
     Wallboard,
@@ -319,7 +319,6 @@ def main() -> int:
         os.environ["COCKPIT_BENCH_NO_FREEZE"] = "1"  # inherited by the wallboard
     if args.gc_collect:
         os.environ["COCKPIT_BENCH_GC"] = "1"  # inherited by the wallboard
-    commit = git_commit()  # at the start: the wallboard runs the code of now, whatever is committed meanwhile
     lab = new_lab()
     trace_dir = Path(tempfile.mkdtemp(prefix="cockpit-bench-trace-", dir="/tmp")) if args.tracemalloc else None
     try:
@@ -366,7 +365,7 @@ def main() -> int:
     for h in heaps[1:-1]:  # every type at the first and last minute; the commonest in between
         h["types"] = dict(sorted(h["types"].items(), key=lambda kv: -kv[1])[:30])
     result["options"] = {k: v for k, v in vars(args).items() if v not in (None, False)}  # what this run was
-    result["commit"] = commit
+    result["commit"] = STARTED_ON  # at the start: the wallboard ran the code of then
     out = save("soak", result)
     print(f"saved {out.relative_to(RESULTS.parent.parent)}")
     return 0
